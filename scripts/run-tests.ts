@@ -1,0 +1,49 @@
+/**
+ * Runs every compiled test file with node:test. When PostgreSQL is among the dialects under test and no server
+ * was given, it starts one throwaway cluster for the whole run and hands its URL to the test processes.
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type PostgresCluster, startPostgresCluster } from '../test/support/postgres-cluster.js';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+async function findTests(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) found.push(...(await findTests(path)));
+    else if (entry.name.endsWith('.test.js')) found.push(path);
+  }
+  return found.sort();
+}
+
+const filters = process.argv.slice(2);
+const files = [...(await findTests(join(root, 'src'))), ...(await findTests(join(root, 'test')))].filter(
+  (file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)),
+);
+const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
+
+let cluster: PostgresCluster | undefined;
+const env = { ...process.env };
+if (dialects.includes('postgres') && env.SRE_TEST_POSTGRES_URL === undefined) {
+  const started = Date.now();
+  cluster = await startPostgresCluster();
+  env.SRE_TEST_POSTGRES_URL = cluster.url;
+  process.stderr.write(`test PostgreSQL cluster ready in ${Date.now() - started} ms\n`);
+}
+
+const reporter = process.env.CI === 'true' ? 'spec' : (process.env.TEST_REPORTER ?? 'spec');
+const child = spawn(process.execPath, ['--test', `--test-reporter=${reporter}`, ...files], {
+  stdio: 'inherit',
+  env,
+});
+const code = await new Promise<number>((resolve) => {
+  child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)));
+});
+await cluster?.stop();
+process.exitCode = code;

@@ -1,0 +1,24 @@
+import { NotAllowedError } from '../errors/index.js';
+import type { Principal } from './principal.js';
+import { type Permission, roleAllows } from './roles.js';
+
+/** Throws NotAllowedError unless the principal may do this. Local and system principals may do anything. */
+export function authorise(principal: Principal, permission: Permission): void {
+  if (principal.kind !== 'token') return;
+  if (!roleAllows(principal.role, permission)) {
+    throw new NotAllowedError(`the ${principal.role} role may not ${describe(permission)}`);
+  }
+}
+
+function describe(permission: Permission): string {
+  switch (permission) {
+    case 'catalogue:read':
+      return 'read the catalogue';
+    case 'catalogue:reload':
+      return 'reload the catalogue';
+    case 'tokens:read':
+      return 'list API tokens';
+    case 'tokens:manage':
+      return 'create or revoke API tokens';
+  }
+}

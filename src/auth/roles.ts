@@ -1,0 +1,30 @@
+/** Roles and what each may do. Later areas add their permissions here, as data. */
+
+export const ROLES = ['viewer', 'responder', 'engineer', 'approver', 'auditor', 'admin', 'integration'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = ['catalogue:read', 'catalogue:reload', 'tokens:read', 'tokens:manage'] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read'];
+
+/** Integration tokens may only deliver to the one webhook they are scoped to; they read nothing. */
+export const ROLE_PERMISSIONS = {
+  viewer: READ_ONLY,
+  responder: READ_ONLY,
+  engineer: READ_ONLY,
+  approver: READ_ONLY,
+  auditor: [...READ_ONLY, 'tokens:read'],
+  admin: PERMISSIONS,
+  integration: [],
+} as const satisfies Readonly<Record<Role, ReadonlyArray<Permission>>>;
+
+export function isRole(value: string): value is Role {
+  return (ROLES as ReadonlyArray<string>).includes(value);
+}
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return (ROLE_PERMISSIONS[role] as ReadonlyArray<Permission>).includes(permission);
+}

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { systemPrincipal } from '../../auth/index.js';
+import { SystemClock } from '../../clock/index.js';
+import { CatalogueInvalidError } from '../../errors/index.js';
+import { buildApp } from '../../http/index.js';
+import { createLogger } from '../../observability/index.js';
+import { createRuntime } from '../../runtime/create-runtime.js';
+import { VERSION } from '../../version.js';
+import type { CliIo } from '../cli-io.js';
+import { formatDetail } from '../format-detail.js';
+import { configFrom, type StorageFlags, withStorageOptions } from './config-options.js';
+
+interface ServeFlags extends StorageFlags {
+  readonly catalogue?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly bootstrapAdminToken?: boolean;
+}
+
+const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+
+export function addServeCommand(program: Command, io: CliIo): void {
+  withStorageOptions(
+    program
+      .command('serve')
+      .description('run the API server')
+      .option('--catalogue <path>', 'catalogue file or directory (default ./catalogue)')
+      .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+      .option('--port <port>', 'port to listen on (default 8080; 0 picks a free one)')
+      .option(
+        '--bootstrap-admin-token',
+        'when the database has no token at all, create an admin token and print it once on the terminal',
+      ),
+  ).action(async (flags: ServeFlags) => {
+    const config = await configFrom(io, flags, {
+      server: { host: flags.host, port: flags.port },
+      catalogue: { path: flags.catalogue },
+    });
+    const logger = createLogger(config.logging.level);
+    const runtime = await createRuntime(config, { clock: SystemClock.create(), logger });
+    const system = systemPrincipal('startup');
+    try {
+      await runtime.catalogue.reload(system);
+    } catch (error: unknown) {
+      await runtime.close();
+      if (error instanceof CatalogueInvalidError) {
+        for (const detail of error.details) io.stderr(`${formatDetail(detail)}\n`);
+      }
+      throw error;
+    }
+
+    let bootstrapToken: string | undefined;
+    if (!(await runtime.tokens.hasAnyToken())) {
+      if (flags.bootstrapAdminToken === true) {
+        const created = await runtime.tokens.createToken(system, { name: BOOTSTRAP_TOKEN_NAME, role: 'admin' });
+        bootstrapToken = created.token;
+      } else {
+        logger.warn('no API tokens exist: create one with "sre-agent token create --name NAME --role admin"');
+      }
+    }
+
+    const app = await buildApp({
+      version: VERSION,
+      bodyLimit: config.server.bodyLimit,
+      logger,
+      store: runtime.store,
+      tokens: runtime.tokens,
+      catalogue: runtime.catalogue,
+      metrics: runtime.metrics,
+    });
+    const address = await app.listen({ host: config.server.host, port: config.server.port });
+    const url = address.replace('[::1]', 'localhost');
+    io.stderr(
+      `sre-agent ${VERSION} is serving ${url} (${runtime.store.dialect}, catalogue ${config.catalogue.path})\n` +
+        (bootstrapToken === undefined
+          ? ''
+          : `first start: an admin token was created; it is shown only now:\n\n  ${bootstrapToken}\n\n` +
+            `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
+    );
+
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals): void => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down: finishing requests in flight');
+        const force = setTimeout(() => {
+          logger.error('requests still in flight after the grace period; closing anyway');
+          resolve();
+        }, config.server.shutdownGrace * 1000);
+        force.unref();
+        app
+          .close()
+          .catch((error: unknown) => logger.error({ err: error }, 'error while closing the HTTP server'))
+          .finally(() => {
+            clearTimeout(force);
+            resolve();
+          });
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await runtime.close();
+    logger.info('stopped');
+  });
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { TokenService } from '../auth/index.js';
+import type { CatalogueService } from '../catalogue/index.js';
+import type { Metrics } from '../observability/index.js';
+import type { Store } from '../store/index.js';
+import { authenticateRequests } from './authenticate.js';
+import { handleError, handleNotFound } from './error-handler.js';
+import { catalogueRoutes } from './routes/catalogue-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+
+export interface AppDependencies {
+  readonly version: string;
+  readonly bodyLimit: number;
+  readonly logger: FastifyBaseLogger | undefined;
+  readonly store: Store;
+  readonly tokens: TokenService;
+  readonly catalogue: CatalogueService;
+  readonly metrics: Metrics;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Builds the HTTP API without listening; the serve command listens, tests use inject(). */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger === undefined ? { logger: false } : { loggerInstance: deps.logger }),
+    bodyLimit: deps.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const offered = request.headers['x-request-id'];
+      return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    },
+    requestIdLogLabel: 'reqId',
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.decorateRequest('principal', undefined);
+  // The API takes JSON only: any other body type is a 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'sre-agent API',
+        version: deps.version,
+        description: 'The site reliability engineer for regulated services. Every /api/ route needs a bearer token.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(healthRoutes({ store: deps.store, catalogue: deps.catalogue, metrics: deps.metrics }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const authenticatedApi: FastifyPluginAsync = async (api) => {
+    api.addHook('onRequest', authenticateRequests(deps.tokens));
+    await api.register(catalogueRoutes(deps.catalogue));
+    await api.register(tokenRoutes(deps.tokens));
+  };
+  await app.register(authenticatedApi);
+
+  return app;
+}

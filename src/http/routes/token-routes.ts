@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES, type TokenService } from '../../auth/index.js';
+import { parseDuration } from '../../clock/index.js';
+import { InputError } from '../../errors/index.js';
+import { principalOf } from '../authenticate.js';
+
+const SECURITY = [{ bearerAuth: [] }];
+
+const CreateTokenBody = z.strictObject({
+  name: z.string().min(1).max(63),
+  role: z.enum(ROLES),
+  scope: z.string().min(1).max(63).optional(),
+  expiresIn: z.string().min(2).max(16).optional().describe('a duration such as 90d; no expiry when absent'),
+});
+
+export function tokenRoutes(tokens: TokenService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/v1/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'API tokens (never the token values)',
+          security: SECURITY,
+          querystring: z.strictObject({ includeRevoked: z.enum(['true', 'false']).optional() }),
+        },
+      },
+      async (request) => ({
+        items: await tokens.list(principalOf(request), { includeRevoked: request.query.includeRevoked === 'true' }),
+      }),
+    );
+
+    app.post(
+      '/api/v1/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Create a token; the response is the only time its value is shown',
+          security: SECURITY,
+          body: CreateTokenBody,
+        },
+      },
+      async (request, reply) => {
+        const { name, role, scope, expiresIn } = request.body;
+        let lifetime: number | undefined;
+        if (expiresIn !== undefined) {
+          const parsed = parseDuration(expiresIn);
+          if (!parsed.ok)
+            throw new InputError(`invalid body: $.expiresIn ${parsed.message}`, {
+              details: [{ path: '$.expiresIn', message: parsed.message }],
+            });
+          lifetime = parsed.milliseconds;
+        }
+        const created = await tokens.createToken(principalOf(request), { name, role, scope, expiresIn: lifetime });
+        return reply.status(201).header('cache-control', 'no-store').send(created);
+      },
+    );
+
+    app.post(
+      '/api/v1/tokens/:id/revoke',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Revoke a token by id or by the name of an active token',
+          security: SECURITY,
+          params: z.object({ id: z.string().min(1).max(64) }),
+        },
+      },
+      async (request) => tokens.revoke(principalOf(request), request.params.id),
+    );
+  };
+}

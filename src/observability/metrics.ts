@@ -1,0 +1,74 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface CatalogueGaugeSource {
+  status(): {
+    readonly loaded: boolean;
+    readonly loadedAt: string | undefined;
+    readonly counts: Readonly<Record<string, number>> | undefined;
+  };
+}
+
+/** sre-agent's own metrics, in a registry of their own (never prom-client's global one). */
+export class Metrics {
+  readonly registry: Registry;
+  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly catalogueReloads: Counter<'outcome'>;
+
+  private constructor(version: string, defaults: boolean) {
+    this.registry = new Registry();
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'sre_agent_' });
+    new Gauge({
+      name: 'sre_agent_build_info',
+      help: 'Always 1; the version label says which build is running.',
+      labelNames: ['version'],
+      registers: [this.registry],
+    }).set({ version }, 1);
+    this.httpRequestDuration = new Histogram({
+      name: 'sre_agent_http_request_duration_seconds',
+      help: 'Time to answer HTTP requests, by route template and status code.',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.catalogueReloads = new Counter({
+      name: 'sre_agent_catalogue_reloads_total',
+      help: 'Catalogue loads attempted, by outcome (loaded or refused).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  static create(options: { readonly version: string; readonly processMetrics?: boolean }): Metrics {
+    return new Metrics(options.version, options.processMetrics ?? true);
+  }
+
+  /** Registers gauges read from the catalogue in force at each scrape. */
+  watchCatalogue(catalogue: CatalogueGaugeSource): void {
+    new Gauge({
+      name: 'sre_agent_catalogue_loaded',
+      help: '1 when a valid catalogue is in force.',
+      registers: [this.registry],
+      collect() {
+        this.set(catalogue.status().loaded ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'sre_agent_catalogue_last_load_timestamp_seconds',
+      help: 'When the catalogue in force was loaded, as Unix time.',
+      registers: [this.registry],
+      collect() {
+        const loadedAt = catalogue.status().loadedAt;
+        this.set(loadedAt === undefined ? 0 : Date.parse(loadedAt) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'sre_agent_catalogue_entries',
+      help: 'Entries in the catalogue in force, by kind.',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        for (const [kind, count] of Object.entries(catalogue.status().counts ?? {})) this.set({ kind }, count);
+      },
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { Store } from './store.js';
+
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+/** Brings the schema to the latest version; returns what ran, or the error that stopped it. */
+export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'sre_agent_migrations',
+    migrationLockTableName: 'sre_agent_migrations_lock',
+  });
+  return migrator.migrateToLatest();
+}
