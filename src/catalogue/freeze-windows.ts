@@ -8,8 +8,6 @@ export interface FreezeOccurrence {
   readonly end: Date;
 }
 
-const MAX_OCCURRENCES_CHECKED = 1_000;
-
 /** The occurrence of `window` in force at `at`, if any. */
 export function occurrenceAt(window: FreezeWindow, at: Date): FreezeOccurrence | undefined {
   const schedule = window.schedule;
@@ -18,19 +16,15 @@ export function occurrenceAt(window: FreezeWindow, at: Date): FreezeOccurrence |
     const end = new Date(schedule.end);
     return start <= at && at < end ? { window, start, end } : undefined;
   }
-  // An occurrence that started up to `duration` ago may still be running; walk back through recent starts.
+  // Every occurrence lasts as long, so the latest start at or before `at` is the one that ends last.
   const expression = CronExpressionParser.parse(schedule.cron, {
     tz: schedule.timeZone,
     currentDate: new Date(at.getTime() + 1),
   });
-  const earliest = at.getTime() - schedule.duration;
-  for (let checked = 0; checked < MAX_OCCURRENCES_CHECKED && expression.hasPrev(); checked += 1) {
-    const start = expression.prev().toDate();
-    if (start.getTime() <= earliest) return undefined;
-    const end = new Date(start.getTime() + schedule.duration);
-    if (at < end) return { window, start, end };
-  }
-  return undefined;
+  if (!expression.hasPrev()) return undefined;
+  const start = expression.prev().toDate();
+  const end = new Date(start.getTime() + schedule.duration);
+  return at < end ? { window, start, end } : undefined;
 }
 
 /** The next occurrence of `window` that starts after `after`, if there is one. */

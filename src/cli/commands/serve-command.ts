@@ -68,17 +68,8 @@ export function addServeCommand(program: Command, io: CliIo): void {
       catalogue: runtime.catalogue,
       metrics: runtime.metrics,
     });
-    const address = await app.listen({ host: config.server.host, port: config.server.port });
-    const url = address.replace('[::1]', 'localhost');
-    io.stderr(
-      `sre-agent ${VERSION} is serving ${url} (${runtime.store.dialect}, catalogue ${config.catalogue.path})\n` +
-        (bootstrapToken === undefined
-          ? ''
-          : `first start: an admin token was created; it is shown only now:\n\n  ${bootstrapToken}\n\n` +
-            `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
-    );
-
-    await new Promise<void>((resolve) => {
+    // Listen for signals before announcing the address, so a SIGTERM sent the moment we say we are up is handled.
+    const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {
         if (stopping) return;
@@ -100,6 +91,16 @@ export function addServeCommand(program: Command, io: CliIo): void {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    const address = await app.listen({ host: config.server.host, port: config.server.port });
+    const url = address.replace('[::1]', 'localhost');
+    io.stderr(
+      `sre-agent ${VERSION} is serving ${url} (${runtime.store.dialect}, catalogue ${config.catalogue.path})\n` +
+        (bootstrapToken === undefined
+          ? ''
+          : `first start: an admin token was created; it is shown only now:\n\n  ${bootstrapToken}\n\n` +
+            `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
+    );
+    await stopped;
     await runtime.close();
     logger.info('stopped');
   });
