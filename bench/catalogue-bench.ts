@@ -133,7 +133,10 @@ export function syntheticCatalogue(): ReadonlyArray<CatalogueSourceFile> {
 }
 
 function yamlFile(name: string, documents: ReadonlyArray<unknown>): CatalogueSourceFile {
-  return { name, text: documents.map((document) => stringify(document)).join('---\n') };
+  return {
+    name,
+    text: documents.map((document) => stringify(document, { aliasDuplicateObjects: false })).join('---\n'),
+  };
 }
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
