@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -42,6 +42,17 @@ describe('sre-agent validate', () => {
     assert.equal(report.valid, false);
     assert.equal(report.problems.length, 8);
     assert.deepEqual(Object.keys(report.problems[0]).sort(), ['code', 'column', 'file', 'line', 'message', 'path']);
+  });
+
+  test('the catalogue example in the README is valid', async (t) => {
+    const readme = await readFile(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(yaml !== undefined, 'README has no yaml block');
+    const dir = await mkdtemp(join(tmpdir(), 'sre-readme-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'catalogue.yaml'), yaml);
+    const result = await runInProcess(['validate', dir]);
+    assert.equal(result.code, 0, result.stdout);
   });
 
   test('exits 2 on a usage error or a path that does not exist', async () => {
@@ -104,7 +115,6 @@ for (const dialect of DIALECTS) {
 test('a configuration file with a bad value stops the command with every problem listed', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sre-config-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const { writeFile } = await import('node:fs/promises');
   const file = join(dir, 'config.yaml');
   await writeFile(file, 'server:\n  port: 99999\nstorage:\n  databaseUrl: mysql://x\nlogging:\n  colour: blue\n');
   const result = await runInProcess(['token', 'list', '--config', file, '--data-dir', dir]);
