@@ -34,7 +34,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const offered = request.headers['x-request-id'];
       return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     },
-    requestIdLogLabel: 'reqId',
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
