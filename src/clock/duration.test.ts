@@ -21,6 +21,12 @@ describe('parseDuration', () => {
     }
   });
 
+  test('writes days as the largest unit', () => {
+    assert.equal(formatDuration(18 * 86_400_000), '18d');
+    assert.equal(formatDuration(5_400_000), '1h30m');
+    assert.equal(formatDuration(0), '0s');
+  });
+
   test('round-trips every whole number of milliseconds through formatDuration', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (milliseconds) => {

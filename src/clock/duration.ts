@@ -38,7 +38,7 @@ export function parseDuration(text: string): DurationParseResult {
   return { ok: true, milliseconds };
 }
 
-/** The shortest Prometheus-style text for a whole number of milliseconds (`0s` for zero). */
+/** Prometheus-style text for a whole number of milliseconds, days the largest unit (`18d`, not `2w4d`; `0s` for zero). */
 export function formatDuration(milliseconds: number): string {
   if (!Number.isSafeInteger(milliseconds) || milliseconds < 0) {
     throw new RangeError(`cannot format ${milliseconds} ms as a duration`);
@@ -47,6 +47,7 @@ export function formatDuration(milliseconds: number): string {
   let rest = milliseconds;
   let text = '';
   for (const [unit, size] of UNITS) {
+    if (unit === 'y' || unit === 'w') continue;
     const amount = Math.floor(rest / size);
     if (amount > 0) {
       text += `${amount}${unit}`;
