@@ -107,12 +107,7 @@ export function verifyInclusion(
     if (sn === 0n) return false;
     if ((fn & 1n) === 1n || fn === sn) {
       r = nodeHash(p, r);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
-      }
+      [fn, sn] = skipRightEdge(fn, sn);
     } else {
       r = nodeHash(r, p);
     }
@@ -150,12 +145,7 @@ export function verifyConsistency(
     if ((fn & 1n) === 1n || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
-      }
+      [fn, sn] = skipRightEdge(fn, sn);
     } else {
       sr = nodeHash(sr, c);
     }
@@ -163,6 +153,17 @@ export function verifyConsistency(
     sn >>= 1n;
   }
   return equalHashes(fr, root1) && equalHashes(sr, root2) && sn === 0n;
+}
+
+/** Step 4.b.2 of both RFC 9162 verifiers: right-shift both until LSB(fn) is set or fn is 0. */
+function skipRightEdge(fn: bigint, sn: bigint): [bigint, bigint] {
+  let f = fn;
+  let s = sn;
+  while ((f & 1n) === 0n && f !== 0n) {
+    f >>= 1n;
+    s >>= 1n;
+  }
+  return [f, s];
 }
 
 /** A RangeHasher over leaf hashes held in memory: for tests, bundles and small trees. */
