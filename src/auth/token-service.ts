@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Clock } from '../clock/index.js';
+import { type Clock, parseDuration } from '../clock/index.js';
 import { AuthenticationError, ConflictError, InputError, NotFoundError } from '../errors/index.js';
 import { type ApiTokenRow, isUniqueViolation } from '../store/index.js';
 import { authorise } from './authorise.js';
@@ -29,8 +29,8 @@ export interface CreateTokenInput {
   readonly name: string;
   readonly role: string;
   readonly scope?: string | undefined;
-  /** Lifetime in milliseconds; no expiry when absent. */
-  readonly expiresIn?: number | undefined;
+  /** Lifetime as a duration such as `90d`; no expiry when absent. */
+  readonly expiresIn?: string | undefined;
 }
 
 export interface CreatedToken {
@@ -43,6 +43,7 @@ const TOKEN_PATTERN = /^sre_[A-Za-z0-9_-]{43}$/;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const PREFIX_LENGTH = 12;
 const TOUCH_INTERVAL_MS = 60_000;
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -61,7 +62,7 @@ export class TokenService {
 
   async createToken(principal: Principal, input: CreateTokenInput): Promise<CreatedToken> {
     authorise(principal, 'tokens:manage');
-    const role = validateCreateInput(input);
+    const { role, lifetime } = validateCreateInput(input);
     if ((await this.store.findActiveByName(input.name)) !== undefined) {
       throw new ConflictError(`an active token named "${input.name}" already exists; revoke it first`);
     }
@@ -76,7 +77,7 @@ export class TokenService {
       token_prefix: token.slice(0, PREFIX_LENGTH),
       created_at: now.toISOString(),
       created_by: actorOf(principal),
-      expires_at: input.expiresIn === undefined ? null : new Date(now.getTime() + input.expiresIn).toISOString(),
+      expires_at: lifetime === undefined ? null : new Date(now.getTime() + lifetime).toISOString(),
       revoked_at: null,
       revoked_by: null,
       last_used_at: null,
@@ -111,6 +112,15 @@ export class TokenService {
     const revoked = await this.store.revoke(row.id, at, actorOf(principal));
     if (!revoked) throw new ConflictError(`token "${row.name}" was revoked by someone else meanwhile`);
     return this.summarise({ ...row, revoked_at: at, revoked_by: actorOf(principal) });
+  }
+
+  /**
+   * On a database that has never had a token, creates the first admin token; otherwise does nothing.
+   * Returns the token value to show once, or undefined.
+   */
+  async bootstrapAdmin(principal: Principal): Promise<string | undefined> {
+    if (await this.hasAnyToken()) return undefined;
+    return (await this.createToken(principal, { name: BOOTSTRAP_TOKEN_NAME, role: 'admin' })).token;
   }
 
   async hasAnyToken(): Promise<boolean> {
@@ -157,7 +167,7 @@ function statusOf(row: ApiTokenRow, now: Date): TokenStatus {
   return 'active';
 }
 
-function validateCreateInput(input: CreateTokenInput): Role {
+function validateCreateInput(input: CreateTokenInput): { role: Role; lifetime: number | undefined } {
   const problems: { path: string; message: string }[] = [];
   if (!NAME_PATTERN.test(input.name)) {
     problems.push({
@@ -180,13 +190,17 @@ function validateCreateInput(input: CreateTokenInput): Role {
   if (input.scope !== undefined && !NAME_PATTERN.test(input.scope)) {
     problems.push({ path: 'scope', message: 'must be a lower-case integration name such as alertmanager' });
   }
-  if (input.expiresIn !== undefined && !(Number.isSafeInteger(input.expiresIn) && input.expiresIn > 0)) {
-    problems.push({ path: 'expiresIn', message: 'must be a positive duration' });
+  let lifetime: number | undefined;
+  if (input.expiresIn !== undefined) {
+    const parsed = parseDuration(input.expiresIn);
+    if (!parsed.ok) problems.push({ path: 'expiresIn', message: parsed.message });
+    else if (parsed.milliseconds <= 0) problems.push({ path: 'expiresIn', message: 'must be longer than zero' });
+    else lifetime = parsed.milliseconds;
   }
   if (problems.length > 0 || !isRole(input.role)) {
     throw new InputError(`invalid token request: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, {
       details: problems,
     });
   }
-  return input.role;
+  return { role: input.role, lifetime };
 }

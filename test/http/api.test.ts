@@ -163,6 +163,14 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(badRole.statusCode, 400);
       assert.equal(errorOf(badRole.body).details?.[0]?.path, '$.role');
+      const badLifetime = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: admin,
+        payload: { name: 'x', role: 'viewer', expiresIn: 'soon' },
+      });
+      assert.equal(badLifetime.statusCode, 400);
+      assert.match(errorOf(badLifetime.body).message, /expiresIn "soon" is not a duration/);
       const notJson = await t.app.inject({
         method: 'POST',
         url: '/api/v1/tokens',

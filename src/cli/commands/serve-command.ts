@@ -17,8 +17,6 @@ interface ServeFlags extends StorageFlags {
   readonly bootstrapAdminToken?: boolean;
 }
 
-const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
-
 export function addServeCommand(program: Command, io: CliIo): void {
   withStorageOptions(
     program
@@ -49,14 +47,9 @@ export function addServeCommand(program: Command, io: CliIo): void {
       throw error;
     }
 
-    let bootstrapToken: string | undefined;
+    const bootstrapToken = flags.bootstrapAdminToken === true ? await runtime.tokens.bootstrapAdmin(system) : undefined;
     if (!(await runtime.tokens.hasAnyToken())) {
-      if (flags.bootstrapAdminToken === true) {
-        const created = await runtime.tokens.createToken(system, { name: BOOTSTRAP_TOKEN_NAME, role: 'admin' });
-        bootstrapToken = created.token;
-      } else {
-        logger.warn('no API tokens exist: create one with "sre-agent token create --name NAME --role admin"');
-      }
+      logger.warn('no API tokens exist: create one with "sre-agent token create --name NAME --role admin"');
     }
 
     const app = await buildApp({

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type Principal, ROLES, type TokenSummary } from '../../auth/index.js';
-import { parseDuration, SystemClock } from '../../clock/index.js';
-import { InputError } from '../../errors/index.js';
+import { SystemClock } from '../../clock/index.js';
 import { createRuntime, type Runtime } from '../../runtime/create-runtime.js';
 import type { CliIo } from '../cli-io.js';
 import { configFrom, type StorageFlags, withStorageOptions } from './config-options.js';
@@ -19,18 +18,12 @@ export function addTokenCommand(program: Command, io: CliIo): void {
       .option('--scope <integration>', 'for integration tokens: the one integration it may deliver to')
       .option('--expires-in <duration>', 'lifetime such as 90d; no expiry when absent'),
   ).action(async (options: StorageFlags & { name: string; role: string; scope?: string; expiresIn?: string }) => {
-    let expiresIn: number | undefined;
-    if (options.expiresIn !== undefined) {
-      const parsed = parseDuration(options.expiresIn);
-      if (!parsed.ok) throw new InputError(`--expires-in: ${parsed.message}`);
-      expiresIn = parsed.milliseconds;
-    }
     await withRuntime(io, options, async (runtime) => {
       const created = await runtime.tokens.createToken(principal, {
         name: options.name,
         role: options.role,
         scope: options.scope,
-        expiresIn,
+        expiresIn: options.expiresIn,
       });
       io.stdout(`${created.token}\n`);
       io.stderr(`created token "${created.summary.name}" (${created.summary.role}); it will not be shown again\n`);

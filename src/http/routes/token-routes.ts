@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES, type TokenService } from '../../auth/index.js';
-import { parseDuration } from '../../clock/index.js';
-import { InputError } from '../../errors/index.js';
 import { principalOf } from '../authenticate.js';
 
 const SECURITY = [{ bearerAuth: [] }];
@@ -43,16 +41,7 @@ export function tokenRoutes(tokens: TokenService): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { name, role, scope, expiresIn } = request.body;
-        let lifetime: number | undefined;
-        if (expiresIn !== undefined) {
-          const parsed = parseDuration(expiresIn);
-          if (!parsed.ok)
-            throw new InputError(`invalid body: $.expiresIn ${parsed.message}`, {
-              details: [{ path: '$.expiresIn', message: parsed.message }],
-            });
-          lifetime = parsed.milliseconds;
-        }
-        const created = await tokens.createToken(principalOf(request), { name, role, scope, expiresIn: lifetime });
+        const created = await tokens.createToken(principalOf(request), { name, role, scope, expiresIn });
         return reply.status(201).header('cache-control', 'no-store').send(created);
       },
     );
