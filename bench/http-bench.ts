@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { KyselyTokenStore, systemPrincipal, TokenService } from '../src/auth/index.js';
-import { CatalogueService, KyselyCatalogueLoadStore, loadCatalogueFiles } from '../src/catalogue/index.js';
+import { systemPrincipal } from '../src/auth/index.js';
 import { SystemClock } from '../src/clock/index.js';
+import { loadConfig } from '../src/config/index.js';
 import { buildApp } from '../src/http/index.js';
-import { Metrics } from '../src/observability/index.js';
+import { assembleRuntime } from '../src/runtime/create-runtime.js';
 import { openStore } from '../src/store/index.js';
 import { type BenchOptions, formatMs, formatRate, formatRatio, percentile } from './measure.js';
 
@@ -64,16 +64,12 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
     closers.push(() => store.close());
 
     const clock = SystemClock.create();
-    const metrics = Metrics.create({ version: 'bench', processMetrics: false });
-    const tokens = TokenService.create({ store: KyselyTokenStore.create(store.db), clock });
-    const catalogue = CatalogueService.create({
-      source: join(repositoryRoot(), 'examples', 'catalogue'),
-      read: loadCatalogueFiles,
-      loads: KyselyCatalogueLoadStore.create(store.db),
-      clock,
-      onLoad: (outcome) => metrics.catalogueReloads.inc({ outcome }),
+    const config = await loadConfig({
+      env: {},
+      overrides: { storage: { dataDir: dir }, catalogue: { path: join(repositoryRoot(), 'examples', 'catalogue') } },
     });
-    metrics.watchCatalogue(catalogue);
+    const runtime = await assembleRuntime(store, config, { clock, processMetrics: false });
+    const { tokens, catalogue, metrics } = runtime;
     const status = await catalogue.reload(systemPrincipal('bench'));
     if (!status.loaded) throw new Error('the example catalogue did not load');
 
@@ -85,6 +81,7 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
       tokens,
       catalogue,
       metrics,
+      ledger: runtime.ledgerService,
     });
     closers.push(() => app.close());
     const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });

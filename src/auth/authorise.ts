@@ -20,5 +20,9 @@ function describe(permission: Permission): string {
       return 'list API tokens';
     case 'tokens:manage':
       return 'create or revoke API tokens';
+    case 'ledger:read':
+      return 'read the ledger, its proofs and checkpoints';
+    case 'ledger:manage':
+      return 'sign checkpoints, export evidence or erase restricted data';
   }
 }

@@ -4,7 +4,14 @@ export const ROLES = ['viewer', 'responder', 'engineer', 'approver', 'auditor', 
 
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['catalogue:read', 'catalogue:reload', 'tokens:read', 'tokens:manage'] as const;
+export const PERMISSIONS = [
+  'catalogue:read',
+  'catalogue:reload',
+  'tokens:read',
+  'tokens:manage',
+  'ledger:read',
+  'ledger:manage',
+] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -16,7 +23,7 @@ export const ROLE_PERMISSIONS = {
   responder: READ_ONLY,
   engineer: READ_ONLY,
   approver: READ_ONLY,
-  auditor: [...READ_ONLY, 'tokens:read'],
+  auditor: [...READ_ONLY, 'tokens:read', 'ledger:read'],
   admin: PERMISSIONS,
   integration: [],
 } as const satisfies Readonly<Record<Role, ReadonlyArray<Permission>>>;

@@ -1,11 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Clock, parseDuration } from '../clock/index.js';
 import { AuthenticationError, ConflictError, InputError, NotFoundError } from '../errors/index.js';
-import { type ApiTokenRow, isUniqueViolation } from '../store/index.js';
+import type { Ledger } from '../ledger/index.js';
+import { type ApiTokenRow, type Db, isUniqueViolation, type Tx } from '../store/index.js';
 import { authorise } from './authorise.js';
 import { actorOf, type Principal } from './principal.js';
 import { isRole, ROLES, type Role } from './roles.js';
-import type { TokenStore } from './token-store.js';
+import { TOKEN_CREATED, TOKEN_REVOKED, type TokenCreatedData } from './token-projector.js';
+import { KyselyTokenStore, type TokenStore } from './token-store.js';
 
 export type TokenStatus = 'active' | 'revoked' | 'expired';
 
@@ -53,37 +55,45 @@ export function hashToken(token: string): string {
 export class TokenService {
   private constructor(
     private readonly store: TokenStore,
+    private readonly storeFor: (db: Tx) => TokenStore,
+    private readonly ledger: Ledger,
     private readonly clock: Clock,
   ) {}
 
-  static create(deps: { readonly store: TokenStore; readonly clock: Clock }): TokenService {
-    return new TokenService(deps.store, deps.clock);
+  static create(deps: { readonly db: Db; readonly ledger: Ledger; readonly clock: Clock }): TokenService {
+    return new TokenService(KyselyTokenStore.create(deps.db), KyselyTokenStore.create, deps.ledger, deps.clock);
   }
 
   async createToken(principal: Principal, input: CreateTokenInput): Promise<CreatedToken> {
     authorise(principal, 'tokens:manage');
     const { role, lifetime } = validateCreateInput(input);
-    if ((await this.store.findActiveByName(input.name)) !== undefined) {
-      throw new ConflictError(`an active token named "${input.name}" already exists; revoke it first`);
-    }
     const now = this.clock.now();
     const token = `sre_${randomBytes(32).toString('base64url')}`;
-    const row = {
+    const data: TokenCreatedData = {
       id: randomUUID(),
       name: input.name,
       role,
       scope: input.scope ?? null,
-      token_hash: hashToken(token),
-      token_prefix: token.slice(0, PREFIX_LENGTH),
-      created_at: now.toISOString(),
-      created_by: actorOf(principal),
-      expires_at: lifetime === undefined ? null : new Date(now.getTime() + lifetime).toISOString(),
-      revoked_at: null,
-      revoked_by: null,
-      last_used_at: null,
+      prefix: token.slice(0, PREFIX_LENGTH),
+      expiresAt: lifetime === undefined ? null : new Date(now.getTime() + lifetime).toISOString(),
     };
     try {
-      await this.store.insert(row);
+      const row = await this.ledger.transact(async (tx) => {
+        const store = this.storeFor(tx.db);
+        if ((await store.findActiveByName(input.name)) !== undefined) {
+          throw new ConflictError(`an active token named "${input.name}" already exists; revoke it first`);
+        }
+        await tx.append({
+          actor: actorOf(principal),
+          type: TOKEN_CREATED,
+          subject: `token:${data.id}`,
+          data: { ...data },
+          restricted: { tokenHash: hashToken(token) },
+        });
+        return store.findById(data.id);
+      });
+      if (row === undefined) throw new Error('the created token was not projected');
+      return { token, summary: this.summarise(row) };
     } catch (error: unknown) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`an active token named "${input.name}" already exists; revoke it first`, {
@@ -92,7 +102,6 @@ export class TokenService {
       }
       throw error;
     }
-    return { token, summary: this.summarise(row) };
   }
 
   async list(principal: Principal, options: { readonly includeRevoked?: boolean } = {}): Promise<TokenSummary[]> {
@@ -104,14 +113,23 @@ export class TokenService {
   /** Revokes by id or by the name of an active token. */
   async revoke(principal: Principal, idOrName: string): Promise<TokenSummary> {
     authorise(principal, 'tokens:manage');
-    const row = (await this.store.findActiveByName(idOrName)) ?? (await this.store.findById(idOrName));
-    if (row === undefined) throw new NotFoundError(`no token with id or active name "${idOrName}"`);
-    if (row.revoked_at !== null)
-      throw new ConflictError(`token "${row.name}" was already revoked at ${row.revoked_at}`);
-    const at = this.clock.now().toISOString();
-    const revoked = await this.store.revoke(row.id, at, actorOf(principal));
-    if (!revoked) throw new ConflictError(`token "${row.name}" was revoked by someone else meanwhile`);
-    return this.summarise({ ...row, revoked_at: at, revoked_by: actorOf(principal) });
+    const revoked = await this.ledger.transact(async (tx) => {
+      const store = this.storeFor(tx.db);
+      const row = (await store.findActiveByName(idOrName)) ?? (await store.findById(idOrName));
+      if (row === undefined) throw new NotFoundError(`no token with id or active name "${idOrName}"`);
+      if (row.revoked_at !== null) {
+        throw new ConflictError(`token "${row.name}" was already revoked at ${row.revoked_at}`);
+      }
+      await tx.append({
+        actor: actorOf(principal),
+        type: TOKEN_REVOKED,
+        subject: `token:${row.id}`,
+        data: { id: row.id, name: row.name },
+      });
+      return store.findById(row.id);
+    });
+    if (revoked === undefined) throw new Error('the revoked token was not projected');
+    return this.summarise(revoked);
   }
 
   /**

@@ -1,25 +1,20 @@
-import type { ApiTokenRow, Db, NewApiTokenRow } from '../store/index.js';
+import type { ApiTokenRow, Db, Tx } from '../store/index.js';
 
+/** Reads api_tokens; only the token projector writes it, but for the last-use time. */
 export interface TokenStore {
-  insert(row: NewApiTokenRow): Promise<void>;
   findByHash(hash: string): Promise<ApiTokenRow | undefined>;
   findById(id: string): Promise<ApiTokenRow | undefined>;
   findActiveByName(name: string): Promise<ApiTokenRow | undefined>;
   list(includeRevoked: boolean): Promise<ApiTokenRow[]>;
   count(): Promise<number>;
-  revoke(id: string, at: string, by: string): Promise<boolean>;
   touch(id: string, at: string): Promise<void>;
 }
 
 export class KyselyTokenStore implements TokenStore {
-  private constructor(private readonly db: Db) {}
+  private constructor(private readonly db: Db | Tx) {}
 
-  static create(db: Db): KyselyTokenStore {
+  static create(db: Db | Tx): KyselyTokenStore {
     return new KyselyTokenStore(db);
-  }
-
-  async insert(row: NewApiTokenRow): Promise<void> {
-    await this.db.insertInto('api_tokens').values(row).execute();
   }
 
   async findByHash(hash: string): Promise<ApiTokenRow | undefined> {
@@ -51,16 +46,6 @@ export class KyselyTokenStore implements TokenStore {
       .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
       .executeTakeFirstOrThrow();
     return Number(row.count);
-  }
-
-  async revoke(id: string, at: string, by: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('api_tokens')
-      .set({ revoked_at: at, revoked_by: by })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
   }
 
   async touch(id: string, at: string): Promise<void> {

@@ -1,8 +1,7 @@
-import type { CatalogueLoadRow, Db, NewCatalogueLoadRow } from '../store/index.js';
+import type { CatalogueLoadRow, Db } from '../store/index.js';
 
-/** The record of every catalogue load and refused reload. */
+/** Reads the record of every catalogue load and refused reload; only its projector writes it. */
 export interface CatalogueLoadStore {
-  record(row: NewCatalogueLoadRow): Promise<void>;
   recent(limit: number): Promise<CatalogueLoadRow[]>;
 }
 
@@ -11,10 +10,6 @@ export class KyselyCatalogueLoadStore implements CatalogueLoadStore {
 
   static create(db: Db): KyselyCatalogueLoadStore {
     return new KyselyCatalogueLoadStore(db);
-  }
-
-  async record(row: NewCatalogueLoadRow): Promise<void> {
-    await this.db.insertInto('catalogue_loads').values(row).execute();
   }
 
   async recent(limit: number): Promise<CatalogueLoadRow[]> {

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { actorOf, authorise, type Principal } from '../auth/index.js';
 import type { Clock } from '../clock/index.js';
 import { CatalogueInvalidError, NotFoundError, UnavailableError } from '../errors/index.js';
+import type { Ledger } from '../ledger/index.js';
 import {
   type CatalogueCounts,
   CatalogueIndex,
@@ -9,7 +9,7 @@ import {
   type ServiceView,
   type TeamView,
 } from './catalogue-index.js';
-import type { CatalogueLoadStore } from './catalogue-load-store.js';
+import { CATALOGUE_LOAD_REFUSED, CATALOGUE_LOADED } from './catalogue-load-projector.js';
 import { freezeAppliesTo, nextOccurrence, occurrenceAt } from './freeze-windows.js';
 import { formatProblem } from './parse-catalogue.js';
 import type { CatalogueResult, FreezeWindow, ImportantBusinessService, Organisation, ThirdParty } from './types.js';
@@ -45,7 +45,7 @@ export class CatalogueService {
   private constructor(
     private readonly source: string,
     private readonly read: CatalogueReader,
-    private readonly loads: CatalogueLoadStore,
+    private readonly ledger: Ledger,
     private readonly clock: Clock,
     private readonly onLoad: (outcome: 'loaded' | 'refused') => void,
   ) {}
@@ -53,31 +53,28 @@ export class CatalogueService {
   static create(deps: {
     readonly source: string;
     readonly read: CatalogueReader;
-    readonly loads: CatalogueLoadStore;
+    readonly ledger: Ledger;
     readonly clock: Clock;
     readonly onLoad?: (outcome: 'loaded' | 'refused') => void;
   }): CatalogueService {
-    return new CatalogueService(deps.source, deps.read, deps.loads, deps.clock, deps.onLoad ?? (() => {}));
+    return new CatalogueService(deps.source, deps.read, deps.ledger, deps.clock, deps.onLoad ?? (() => {}));
   }
 
   /** Reads and validates the catalogue source; on success it replaces the catalogue in force. */
   async reload(principal: Principal): Promise<CatalogueStatus> {
     authorise(principal, 'catalogue:reload');
     const result = await this.read(this.source);
-    const at = this.clock.now().toISOString();
     const actor = actorOf(principal);
     if (!result.ok) {
-      await this.loads.record({
-        id: randomUUID(),
-        loaded_at: at,
+      await this.ledger.append({
         actor,
-        source: this.source,
-        outcome: 'refused',
-        digest: null,
-        summary: JSON.stringify({
-          problems: result.problems.length,
-          first: result.problems.slice(0, 5).map(formatProblem),
-        }),
+        type: CATALOGUE_LOAD_REFUSED,
+        subject: 'catalogue',
+        data: {
+          source: this.source,
+          digest: null,
+          summary: { problems: result.problems.length, first: result.problems.slice(0, 5).map(formatProblem) },
+        },
       });
       this.onLoad('refused');
       const kept = this.loaded === undefined ? 'no catalogue is loaded' : 'the catalogue already loaded stays in force';
@@ -95,16 +92,13 @@ export class CatalogueService {
       );
     }
     const index = CatalogueIndex.of(result.catalogue);
-    await this.loads.record({
-      id: randomUUID(),
-      loaded_at: at,
+    const event = await this.ledger.append({
       actor,
-      source: this.source,
-      outcome: 'loaded',
-      digest: result.digest,
-      summary: JSON.stringify(index.counts()),
+      type: CATALOGUE_LOADED,
+      subject: 'catalogue',
+      data: { source: this.source, digest: result.digest, summary: { ...index.counts() } },
     });
-    this.loaded = { index, digest: result.digest, loadedAt: at, loadedBy: actor };
+    this.loaded = { index, digest: result.digest, loadedAt: event.time, loadedBy: actor };
     this.onLoad('loaded');
     return this.status();
   }

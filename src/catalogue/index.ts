@@ -1,4 +1,5 @@
 export * from './catalogue-index.js';
+export * from './catalogue-load-projector.js';
 export * from './catalogue-load-store.js';
 export * from './catalogue-schema.js';
 export * from './catalogue-service.js';

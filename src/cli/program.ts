@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isBaseError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
+import { addLedgerCommand } from './commands/ledger-command.js';
 import { addServeCommand } from './commands/serve-command.js';
 import { addTokenCommand } from './commands/token-command.js';
 import { addValidateCommand } from './commands/validate-command.js';
@@ -24,6 +25,9 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
   });
   addServeCommand(program, io);
   addTokenCommand(program, io);
+  addLedgerCommand(program, io, (code) => {
+    exitCode = code;
+  });
   for (const command of program.commands) propagate(command, io);
 
   try {

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseDuration } from '../clock/duration.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -32,6 +33,30 @@ export const ConfigSchema = z.strictObject({
   catalogue: z
     .strictObject({
       path: z.string().min(1).default('catalogue'),
+    })
+    .prefault({}),
+  ledger: z
+    .strictObject({
+      /** The checkpoint origin line: this log's identity, a schema-less URL such as bank.example/sre-agent. */
+      origin: z
+        .string()
+        .regex(/^[^\s+]+$/, { error: 'must be non-empty with no spaces or "+", such as bank.example/sre-agent' })
+        .default('sre-agent.local/ledger'),
+      /** A file of Ed25519 signer keys, one per line; `<dataDir>/ledger.key` by default (created on first start). */
+      keyFile: z.string().min(1).optional(),
+      /** Signer keys given directly, one per line; wins over keyFile. Set it from the environment, never a file. */
+      key: z.string().min(1).optional(),
+      /** Longest time between new entries and a signed checkpoint covering them. */
+      checkpointInterval: z
+        .string()
+        .refine(
+          (text) => {
+            const parsed = parseDuration(text);
+            return parsed.ok && parsed.milliseconds >= 10 && parsed.milliseconds <= 3_600_000;
+          },
+          { error: 'must be a duration from 10ms to 1h, such as 1s' },
+        )
+        .default('1s'),
     })
     .prefault({}),
   logging: z

@@ -13,6 +13,9 @@ export const ENVIRONMENT_OVERRIDES = {
   DATABASE_URL: ['storage', 'databaseUrl'],
   SRE_AGENT_CATALOGUE: ['catalogue', 'path'],
   SRE_AGENT_LOG_LEVEL: ['logging', 'level'],
+  SRE_AGENT_LEDGER_ORIGIN: ['ledger', 'origin'],
+  SRE_AGENT_LEDGER_KEY_FILE: ['ledger', 'keyFile'],
+  SRE_AGENT_LEDGER_KEY: ['ledger', 'key'],
   SRE_AGENT_TIME_ZONE: ['display', 'timeZone'],
 } as const satisfies Readonly<Record<string, readonly [string, string]>>;
 

@@ -4,12 +4,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { TokenService } from '../auth/index.js';
 import type { CatalogueService } from '../catalogue/index.js';
+import type { LedgerService } from '../ledger/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { Store } from '../store/index.js';
 import { authenticateRequests } from './authenticate.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { ledgerRoutes } from './routes/ledger-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppDependencies {
@@ -20,6 +22,7 @@ export interface AppDependencies {
   readonly tokens: TokenService;
   readonly catalogue: CatalogueService;
   readonly metrics: Metrics;
+  readonly ledger: LedgerService;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -74,6 +77,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     api.addHook('onRequest', authenticateRequests(deps.tokens));
     await api.register(catalogueRoutes(deps.catalogue));
     await api.register(tokenRoutes(deps.tokens));
+    await api.register(ledgerRoutes(deps.ledger));
   };
   await app.register(authenticatedApi);
 

@@ -205,3 +205,56 @@ function isHash(value: Hash): boolean {
 function isPowerOfTwo(n: bigint): boolean {
   return n > 0n && (n & (n - 1n)) === 0n;
 }
+
+/** A complete subtree: the 2^level leaves starting at index << level. */
+export interface Subtree {
+  readonly level: number;
+  readonly index: bigint;
+}
+
+/** The complete subtrees, left to right and largest first, that make up the leaves [start, end). */
+export function subtreesOf(start: bigint, end: bigint): Subtree[] {
+  const found: Subtree[] = [];
+  let at = start;
+  while (at < end) {
+    let level = 0;
+    while (at % (1n << BigInt(level + 1)) === 0n && at + (1n << BigInt(level + 1)) <= end) level += 1;
+    found.push({ level, index: at >> BigInt(level) });
+    at += 1n << BigInt(level);
+  }
+  return found;
+}
+
+/**
+ * MTH of a range the RFC recursion visits (its start a multiple of a power of two at least its length), from the
+ * hashes of its complete subtrees in order: each is the left child of the fold of those after it.
+ */
+export function foldSubtrees(hashes: ReadonlyArray<Hash>): Hash {
+  let root = hashes.at(-1);
+  if (root === undefined) return EMPTY_ROOT;
+  for (let i = hashes.length - 2; i >= 0; i -= 1) {
+    const left = hashes[i];
+    if (left !== undefined) root = nodeHash(left, root);
+  }
+  return root;
+}
+
+/** The ranges a proof reads, found by running it over placeholder hashes. */
+export function rangesRead(prove: (range: RangeHasher) => unknown): Array<readonly [bigint, bigint]> {
+  const ranges: Array<readonly [bigint, bigint]> = [];
+  const placeholder = new Uint8Array(HASH_BYTES);
+  prove((start, end) => {
+    ranges.push([start, end]);
+    return placeholder;
+  });
+  return ranges;
+}
+
+export function toHex(hash: Uint8Array): string {
+  return Buffer.from(hash).toString('hex');
+}
+
+export function fromHex(hex: string): Hash {
+  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new TypeError('not a hex string');
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}

@@ -13,6 +13,11 @@ export class Metrics {
   readonly registry: Registry;
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly catalogueReloads: Counter<'outcome'>;
+  readonly ledgerAppends: Counter;
+  readonly ledgerEntries: Gauge;
+  readonly ledgerCheckpointSize: Gauge;
+  readonly ledgerCheckpointTimestamp: Gauge;
+  readonly ledgerCheckpointFailures: Counter;
 
   private constructor(version: string, defaults: boolean) {
     this.registry = new Registry();
@@ -34,6 +39,31 @@ export class Metrics {
       name: 'sre_agent_catalogue_reloads_total',
       help: 'Catalogue loads attempted, by outcome (loaded or refused).',
       labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.ledgerAppends = new Counter({
+      name: 'sre_agent_ledger_append_commits_total',
+      help: 'Transactions that appended to the ledger in this process.',
+      registers: [this.registry],
+    });
+    this.ledgerEntries = new Gauge({
+      name: 'sre_agent_ledger_entries',
+      help: 'Entries in the ledger after the last append this process saw.',
+      registers: [this.registry],
+    });
+    this.ledgerCheckpointSize = new Gauge({
+      name: 'sre_agent_ledger_checkpoint_size',
+      help: 'Tree size of the latest checkpoint this process signed.',
+      registers: [this.registry],
+    });
+    this.ledgerCheckpointTimestamp = new Gauge({
+      name: 'sre_agent_ledger_checkpoint_timestamp_seconds',
+      help: 'When this process last signed a checkpoint, as Unix time.',
+      registers: [this.registry],
+    });
+    this.ledgerCheckpointFailures = new Counter({
+      name: 'sre_agent_ledger_checkpoint_failures_total',
+      help: 'Checkpoint signing attempts that failed.',
       registers: [this.registry],
     });
   }

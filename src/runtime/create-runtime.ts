@@ -1,18 +1,23 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { KyselyTokenStore, TokenService } from '../auth/index.js';
-import { CatalogueService, KyselyCatalogueLoadStore, loadCatalogueFiles } from '../catalogue/index.js';
+import { TokenService } from '../auth/index.js';
+import { CatalogueService, loadCatalogueFiles } from '../catalogue/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Config } from '../config/index.js';
+import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
 import { Metrics } from '../observability/index.js';
 import { openStore, type Store, type StoreOptions } from '../store/index.js';
 import { VERSION } from '../version.js';
+import { allProjectors } from './projectors.js';
 
 /** Everything a running sre-agent is made of, wired once. The one composition root. */
 export interface Runtime {
   readonly config: Config;
   readonly clock: Clock;
   readonly store: Store;
+  readonly ledger: Ledger;
+  readonly ledgerService: LedgerService;
+  readonly ledgerKeys: LedgerKeys;
   readonly tokens: TokenService;
   readonly catalogue: CatalogueService;
   readonly metrics: Metrics;
@@ -40,12 +45,50 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       'an idle database connection failed; it will be replaced',
     ),
   );
-  const tokens = TokenService.create({ store: KyselyTokenStore.create(store.db), clock: options.clock });
+  try {
+    return await assembleRuntime(store, config, options);
+  } catch (error: unknown) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Wires every component on an open, migrated store; the runtime's close() closes the store. */
+export async function assembleRuntime(store: Store, config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger;
+  const ledgerKeys = await loadLedgerKeys({
+    dataDir: config.storage.dataDir,
+    origin: config.ledger.origin,
+    keyFile: config.ledger.keyFile,
+    key: config.ledger.key,
+  });
+  if (ledgerKeys.created) logger?.info({ file: ledgerKeys.source }, 'created the ledger signing key');
   const metrics = Metrics.create({ version: VERSION, processMetrics: options.processMetrics ?? true });
+  const projectors = allProjectors();
+  const ledger = Ledger.create({
+    db: store.db,
+    clock: options.clock,
+    projectors,
+    signing: { origin: config.ledger.origin, signers: ledgerKeys.signers },
+  });
+  let appended = false;
+  ledger.onAppended((size) => {
+    appended = true;
+    metrics.ledgerAppends.inc();
+    metrics.ledgerEntries.set(Number(size));
+  });
+  const ledgerService = LedgerService.create({
+    ledger,
+    db: store.db,
+    projectors,
+    signers: ledgerKeys.signers,
+    clock: options.clock,
+  });
+  const tokens = TokenService.create({ db: store.db, ledger, clock: options.clock });
   const catalogue = CatalogueService.create({
     source: config.catalogue.path,
     read: loadCatalogueFiles,
-    loads: KyselyCatalogueLoadStore.create(store.db),
+    ledger,
     clock: options.clock,
     onLoad: (outcome) => metrics.catalogueReloads.inc({ outcome }),
   });
@@ -54,9 +97,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     config,
     clock: options.clock,
     store,
+    ledger,
+    ledgerService,
+    ledgerKeys,
     tokens,
     catalogue,
     metrics,
-    close: () => store.close(),
+    async close() {
+      try {
+        // What this process appended is covered by a signed checkpoint before it goes.
+        if (appended) await ledger.checkpoint();
+      } finally {
+        await store.close();
+      }
+    },
   };
 }

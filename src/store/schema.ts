@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Row types of every table. Times are ISO 8601 UTC text in both dialects so that ordering, comparison and
@@ -29,9 +29,49 @@ export interface CatalogueLoadsTable {
   summary: string;
 }
 
+/** A 64-bit integer column: SQLite answers with a number, PostgreSQL with a decimal string; write decimal strings. */
+export type BigIntColumn = ColumnType<number | string | bigint, string, string>;
+
+export interface LedgerEntriesTable {
+  seq: BigIntColumn;
+  id: string;
+  time: string;
+  actor: string;
+  type: string;
+  subject: string;
+  /** The canonical JSON whose UTF-8 bytes are the Merkle leaf. */
+  leaf: string;
+  /** Canonical JSON of data kept outside the leaf; null once erased or when there is none. */
+  restricted: string | null;
+}
+
+/** The hash (hex) of every complete subtree: level 0 holds the leaf hashes. */
+export interface LedgerNodesTable {
+  level: number;
+  idx: BigIntColumn;
+  hash: string;
+}
+
+export interface LedgerHeadTable {
+  id: number;
+  size: BigIntColumn;
+  root: string;
+}
+
+export interface LedgerCheckpointsTable {
+  size: BigIntColumn;
+  root: string;
+  signed_at: string;
+  note: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   catalogue_loads: CatalogueLoadsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_nodes: LedgerNodesTable;
+  ledger_head: LedgerHeadTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
@@ -39,3 +79,5 @@ export type NewApiTokenRow = Insertable<ApiTokensTable>;
 export type ApiTokenUpdate = Updateable<ApiTokensTable>;
 export type CatalogueLoadRow = Selectable<CatalogueLoadsTable>;
 export type NewCatalogueLoadRow = Insertable<CatalogueLoadsTable>;
+export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
+export type LedgerCheckpointRow = Selectable<LedgerCheckpointsTable>;

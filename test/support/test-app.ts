@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { KyselyTokenStore, type Role, systemPrincipal, TokenService } from '../../src/auth/index.js';
-import { CatalogueService, KyselyCatalogueLoadStore, loadCatalogueFiles } from '../../src/catalogue/index.js';
+import { type Role, systemPrincipal, type TokenService } from '../../src/auth/index.js';
+import type { CatalogueService } from '../../src/catalogue/index.js';
 import { FixedClock } from '../../src/clock/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { Metrics } from '../../src/observability/index.js';
+import { assembleRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { StoreDialect } from '../../src/store/index.js';
 import { openTestStore, type TestStore } from './test-store.js';
 
@@ -21,12 +22,17 @@ export const REPOSITORY_ROOT = findRoot();
 
 export const EXAMPLE_CATALOGUE = join(REPOSITORY_ROOT, 'examples', 'catalogue');
 
+export const TEST_LEDGER_ORIGIN = 'test.sre-agent.local/ledger';
+
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly clock: FixedClock;
   readonly tokens: TokenService;
   readonly catalogue: CatalogueService;
   readonly testStore: TestStore;
+  readonly runtime: Runtime;
+  /** The data directory, which holds the ledger signing key. */
+  readonly dataDir: string;
   /** A private copy of the example catalogue that a test may break and mend. */
   readonly catalogueDir: string;
   /** Creates a token with the role and returns its Authorization header. */
@@ -38,26 +44,29 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const catalogueDir = await mkdtemp(join(tmpdir(), 'sre-catalogue-'));
   await cp(EXAMPLE_CATALOGUE, catalogueDir, { recursive: true });
+  const dataDir = await mkdtemp(join(tmpdir(), 'sre-data-'));
   const clock = FixedClock.at('2026-11-27T10:00:00Z');
-  const metrics = Metrics.create({ version: 'test', processMetrics: false });
-  const tokens = TokenService.create({ store: KyselyTokenStore.create(testStore.store.db), clock });
-  const catalogue = CatalogueService.create({
-    source: catalogueDir,
-    read: loadCatalogueFiles,
-    loads: KyselyCatalogueLoadStore.create(testStore.store.db),
-    clock,
-    onLoad: (outcome) => metrics.catalogueReloads.inc({ outcome }),
+  const config = await loadConfig({
+    env: {},
+    overrides: {
+      storage: { dataDir },
+      catalogue: { path: catalogueDir },
+      ledger: { origin: TEST_LEDGER_ORIGIN },
+      server: { bodyLimit: 64 * 1024 },
+    },
   });
-  metrics.watchCatalogue(catalogue);
+  const runtime = await assembleRuntime(testStore.store, config, { clock, processMetrics: false });
+  const { tokens, catalogue } = runtime;
   await catalogue.reload(systemPrincipal('test'));
   const app = await buildApp({
     version: 'test',
-    bodyLimit: 64 * 1024,
+    bodyLimit: config.server.bodyLimit,
     logger: undefined,
-    store: testStore.store,
+    store: runtime.store,
     tokens,
     catalogue,
-    metrics,
+    metrics: runtime.metrics,
+    ledger: runtime.ledgerService,
   });
   let counter = 0;
   return {
@@ -66,6 +75,8 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
     tokens,
     catalogue,
     testStore,
+    runtime,
+    dataDir,
     catalogueDir,
     async bearer(role, name) {
       counter += 1;
@@ -78,8 +89,10 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
     },
     async cleanup() {
       await app.close();
+      await runtime.close();
       await testStore.cleanup();
       await rm(catalogueDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { systemPrincipal } from '../../auth/index.js';
-import { SystemClock } from '../../clock/index.js';
+import { parseDuration, SystemClock } from '../../clock/index.js';
 import { CatalogueInvalidError } from '../../errors/index.js';
 import { buildApp } from '../../http/index.js';
+import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
 import { createRuntime } from '../../runtime/create-runtime.js';
 import { VERSION } from '../../version.js';
@@ -52,6 +53,20 @@ export function addServeCommand(program: Command, io: CliIo): void {
       logger.warn('no API tokens exist: create one with "sre-agent token create --name NAME --role admin"');
     }
 
+    const checkpointInterval = parseDuration(config.ledger.checkpointInterval);
+    const checkpointer = Checkpointer.start({
+      ledger: runtime.ledger,
+      intervalMs: checkpointInterval.ok ? checkpointInterval.milliseconds : 1000,
+      onError: (error) => {
+        runtime.metrics.ledgerCheckpointFailures.inc();
+        logger.error({ err: error }, 'signing a ledger checkpoint failed; retrying on the next tick');
+      },
+      onSigned: (signed) => {
+        runtime.metrics.ledgerCheckpointSize.set(Number(signed.checkpoint.size));
+        runtime.metrics.ledgerCheckpointTimestamp.set(Date.parse(signed.signedAt) / 1000);
+      },
+    });
+
     const app = await buildApp({
       version: VERSION,
       bodyLimit: config.server.bodyLimit,
@@ -60,6 +75,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
       tokens: runtime.tokens,
       catalogue: runtime.catalogue,
       metrics: runtime.metrics,
+      ledger: runtime.ledgerService,
     });
     // Listen for signals before announcing the address, so a SIGTERM sent the moment we say we are up is handled.
     const stopped = new Promise<void>((resolve) => {
@@ -94,6 +110,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
             `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
     );
     await stopped;
+    await checkpointer.stop();
     await runtime.close();
     logger.info('stopped');
   });

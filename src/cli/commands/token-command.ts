@@ -1,9 +1,8 @@
 import { type Command, Option } from 'commander';
 import { type Principal, ROLES, type TokenSummary } from '../../auth/index.js';
-import { SystemClock } from '../../clock/index.js';
-import { createRuntime, type Runtime } from '../../runtime/create-runtime.js';
 import type { CliIo } from '../cli-io.js';
-import { configFrom, type StorageFlags, withStorageOptions } from './config-options.js';
+import { type StorageFlags, withStorageOptions } from './config-options.js';
+import { withRuntime } from './with-runtime.js';
 
 export function addTokenCommand(program: Command, io: CliIo): void {
   const principal: Principal = { kind: 'local', user: io.user };
@@ -54,16 +53,6 @@ export function addTokenCommand(program: Command, io: CliIo): void {
       io.stderr(`revoked token "${revoked.name}" (${revoked.id})\n`);
     });
   });
-}
-
-async function withRuntime(io: CliIo, flags: StorageFlags, work: (runtime: Runtime) => Promise<void>): Promise<void> {
-  const config = await configFrom(io, flags);
-  const runtime = await createRuntime(config, { clock: SystemClock.create(), processMetrics: false });
-  try {
-    await work(runtime);
-  } finally {
-    await runtime.close();
-  }
 }
 
 function formatTable(tokens: ReadonlyArray<TokenSummary>): string {

@@ -15,7 +15,8 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const database = new BetterSqlite3(file);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
+    // FULL: a commit the ledger acknowledges is on disk before the caller hears of it, even across a power cut.
+    database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     return new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));

@@ -1,0 +1,65 @@
+import type { JsonValue, LedgerEvent, Projector } from '../ledger/index.js';
+import type { Tx } from '../store/index.js';
+
+export const TOKEN_CREATED = 'token.created';
+export const TOKEN_REVOKED = 'token.revoked';
+
+/** The data of a token.created event; the token's hash travels as restricted data, outside the leaf. */
+export interface TokenCreatedData {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly scope: string | null;
+  readonly prefix: string;
+  readonly expiresAt: string | null;
+}
+
+/** Keeps api_tokens in step with token events. `last_used_at` is bookkeeping written outside the ledger. */
+export const tokenProjector: Projector = {
+  name: 'tokens',
+  types: [TOKEN_CREATED, TOKEN_REVOKED],
+  tables: [{ name: 'api_tokens', key: ['id'], ignore: ['last_used_at'] }],
+  async apply(db: Tx, event: LedgerEvent, restricted: JsonValue | undefined): Promise<void> {
+    const data = objectOf(event.data);
+    const id = text(data.id);
+    if (event.type === TOKEN_CREATED) {
+      const hash = restricted === undefined ? undefined : objectOf(restricted).tokenHash;
+      await db
+        .insertInto('api_tokens')
+        .values({
+          id,
+          name: text(data.name),
+          role: text(data.role),
+          scope: data.scope === null ? null : text(data.scope),
+          // Once erased, the hash is gone and so is the token's power to authenticate.
+          token_hash: typeof hash === 'string' ? hash : `erased:${id}`,
+          token_prefix: text(data.prefix),
+          created_at: event.time,
+          created_by: event.actor,
+          expires_at: data.expiresAt === null ? null : text(data.expiresAt),
+          revoked_at: null,
+          revoked_by: null,
+          last_used_at: null,
+        })
+        .execute();
+    } else if (event.type === TOKEN_REVOKED) {
+      await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: event.time, revoked_by: event.actor })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
+  },
+};
+
+function objectOf(value: JsonValue): { readonly [key: string]: JsonValue } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError('event data is not an object');
+  return value as { readonly [key: string]: JsonValue };
+}
+
+function text(value: JsonValue | undefined): string {
+  if (typeof value !== 'string') throw new TypeError('event field is not a string');
+  return value;
+}

@@ -1,0 +1,8 @@
+import { tokenProjector } from '../auth/index.js';
+import { catalogueLoadProjector } from '../catalogue/index.js';
+import { ProjectorRegistry } from '../ledger/index.js';
+
+/** Every projector, so that appends and `ledger replay` agree on what each event type writes. */
+export function allProjectors(): ProjectorRegistry {
+  return ProjectorRegistry.of([tokenProjector, catalogueLoadProjector]);
+}
