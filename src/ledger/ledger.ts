@@ -190,7 +190,8 @@ export class Ledger {
     const signing = this.signing;
     if (signing === undefined) return this.latestCheckpoint();
     return this.db.transaction().execute(async (trx) => {
-      const head = await readHead(trx);
+      // The lock first: a read that later turns into a write can fail at once in SQLite when another process wrote.
+      const head = await lockHead(trx);
       const latest = await latestCheckpointIn(trx);
       if (latest !== undefined && latest.checkpoint.size >= head.size) return latest;
       const checkpoint: Checkpoint = { origin: signing.origin, size: head.size, root: head.root, extensions: [] };
