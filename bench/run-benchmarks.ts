@@ -1,12 +1,15 @@
 /**
- * Runs each benchmark in turn and prints its figures beside an anchor measured in the same run on the same machine.
- * `BENCH_SECONDS` (default 3) sets how long each measurement lasts.
+ * Runs each benchmark in turn, or only those named as arguments (`npm run bench -- ledger`), and prints its figures
+ * beside an anchor measured in the same run on the same machine. `BENCH_SECONDS` (default 3) sets how long each
+ * measurement lasts; `BENCH_LEDGER_ENTRIES` (default 1,000,000) sizes the ledger that is verified end to end, and
+ * `BENCH_POSTGRES=0` skips the ledger's PostgreSQL figures.
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
+import { formatLedgerBench, type LedgerBenchSettings, ledgerBench } from './ledger-bench.js';
 import type { BenchOptions } from './measure.js';
 
 interface Benchmark {
@@ -14,12 +17,9 @@ interface Benchmark {
   run(options: BenchOptions): Promise<ReadonlyArray<string>>;
 }
 
-const BENCHMARKS = [
-  { name: 'catalogue', run: async (options) => formatCatalogueBench(catalogueBench(options)) },
-  { name: 'http', run: async (options) => formatHttpBench(await httpBench(options)) },
-] as const satisfies ReadonlyArray<Benchmark>;
-
 const DEFAULT_SECONDS = 3;
+const DEFAULT_LEDGER_ENTRIES = 1_000_000;
+const MAX_LEDGER_ENTRIES = 100_000_000;
 
 function readSeconds(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return DEFAULT_SECONDS;
@@ -30,17 +30,64 @@ function readSeconds(text: string | undefined): number {
   return seconds;
 }
 
+function readLedgerEntries(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_LEDGER_ENTRIES;
+  const entries = Number(text);
+  if (!Number.isSafeInteger(entries) || entries < 1 || entries > MAX_LEDGER_ENTRIES) {
+    throw new Error(`BENCH_LEDGER_ENTRIES must be a whole number from 1 to ${MAX_LEDGER_ENTRIES}, not "${text}"`);
+  }
+  return entries;
+}
+
+function readPostgres(text: string | undefined): boolean {
+  const value = text?.trim() ?? '';
+  if (value === '' || value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new Error(`BENCH_POSTGRES must be 0 or 1, not "${text}"`);
+}
+
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+const ledgerSettings: LedgerBenchSettings = Object.freeze({
+  entries: readLedgerEntries(process.env.BENCH_LEDGER_ENTRIES),
+  postgres: readPostgres(process.env.BENCH_POSTGRES),
+});
+
+const BENCHMARKS = [
+  { name: 'catalogue', run: async (options) => formatCatalogueBench(catalogueBench(options)) },
+  { name: 'http', run: async (options) => formatHttpBench(await httpBench(options)) },
+  {
+    name: 'ledger',
+    run: async (options) => {
+      const result = await ledgerBench(options, ledgerSettings);
+      if (result.postgres.status === 'failed') process.exitCode = 1;
+      return formatLedgerBench(result);
+    },
+  },
+] as const satisfies ReadonlyArray<Benchmark>;
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+const selected = BENCHMARKS.filter((benchmark) => requested.length === 0 || requested.includes(benchmark.name));
+
 const started = performance.now();
 const options: BenchOptions = Object.freeze({ seconds: readSeconds(process.env.BENCH_SECONDS) });
+const ledgerNote = selected.some((benchmark) => benchmark.name === 'ledger')
+  ? `, BENCH_LEDGER_ENTRIES=${ledgerSettings.entries}, BENCH_POSTGRES=${ledgerSettings.postgres ? 1 : 0}`
+  : '';
 print(
   `# node ${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, ` +
-    `BENCH_SECONDS=${options.seconds}`,
+    `BENCH_SECONDS=${options.seconds}${ledgerNote}`,
 );
-for (const benchmark of BENCHMARKS) {
+for (const benchmark of selected) {
   try {
     for (const line of await benchmark.run(options)) print(line);
   } catch (error: unknown) {

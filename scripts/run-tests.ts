@@ -38,7 +38,7 @@ if (dialects.includes('postgres') && env.SRE_TEST_POSTGRES_URL === undefined) {
 }
 
 const reporter = process.env.CI === 'true' ? 'spec' : (process.env.TEST_REPORTER ?? 'spec');
-const child = spawn(process.execPath, ['--test', `--test-reporter=${reporter}`, ...files], {
+const child = spawn(process.execPath, ['--test', `--test-reporter=${reporter}`, '--test-timeout=600000', ...files], {
   stdio: 'inherit',
   env,
 });

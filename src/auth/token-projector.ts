@@ -1,4 +1,4 @@
-import type { JsonValue, LedgerEvent, Projector } from '../ledger/index.js';
+import { type JsonValue, type LedgerEvent, type Projector, RESTRICTED_ERASED } from '../ledger/index.js';
 import type { Tx } from '../store/index.js';
 
 export const TOKEN_CREATED = 'token.created';
@@ -14,13 +14,27 @@ export interface TokenCreatedData {
   readonly expiresAt: string | null;
 }
 
-/** Keeps api_tokens in step with token events. `last_used_at` is bookkeeping written outside the ledger. */
+/**
+ * Keeps api_tokens in step with token events; erasing a token's restricted data (its hash) ends its power to
+ * authenticate. `last_used_at` is bookkeeping written outside the ledger.
+ */
 export const tokenProjector: Projector = {
   name: 'tokens',
-  types: [TOKEN_CREATED, TOKEN_REVOKED],
+  types: [TOKEN_CREATED, TOKEN_REVOKED, RESTRICTED_ERASED],
   tables: [{ name: 'api_tokens', key: ['id'], ignore: ['last_used_at'] }],
   async apply(db: Tx, event: LedgerEvent, restricted: JsonValue | undefined): Promise<void> {
     const data = objectOf(event.data);
+    if (event.type === RESTRICTED_ERASED) {
+      const erased = typeof data.subject === 'string' ? /^token:(.+)$/.exec(data.subject)?.[1] : undefined;
+      if (erased !== undefined) {
+        await db
+          .updateTable('api_tokens')
+          .set({ token_hash: `erased:${erased}` })
+          .where('id', '=', erased)
+          .execute();
+      }
+      return;
+    }
     const id = text(data.id);
     if (event.type === TOKEN_CREATED) {
       const hash = restricted === undefined ? undefined : objectOf(restricted).tokenHash;

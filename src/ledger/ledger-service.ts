@@ -90,13 +90,16 @@ export class LedgerService {
         details: [{ path: 'end', message: `must be at most start + ${MAX_ENTRIES_PER_PAGE}` }],
       });
     }
-    return (await readEntries(this.db, start, end)).map(viewOf);
+    const size = (await this.ledger.head()).size;
+    // Past the end there is nothing to read, and PostgreSQL's bigint could not even hold an index past 2^63.
+    if (start >= size) return [];
+    return (await readEntries(this.db, start, end < size ? end : size)).map(viewOf);
   }
 
   async entry(principal: Principal, indexOrId: string): Promise<LedgerEntryView> {
     authorise(principal, 'ledger:read');
     const row = /^(0|[1-9][0-9]*)$/.test(indexOrId)
-      ? (await readEntries(this.db, BigInt(indexOrId), BigInt(indexOrId) + 1n))[0]
+      ? await this.entryAt(BigInt(indexOrId))
       : await findEntryById(this.db, indexOrId);
     if (row === undefined) throw new NotFoundError(`the ledger has no entry ${indexOrId}`);
     return viewOf(row);
@@ -197,9 +200,15 @@ export class LedgerService {
         actor: actorOf(principal),
         type: RESTRICTED_ERASED,
         subject: `ledger:${entry.index}`,
-        data: { index: entry.index, id: entry.event.id, reason },
+        data: { index: entry.index, id: entry.event.id, subject: entry.event.subject, reason },
       });
     });
+  }
+
+  private async entryAt(index: bigint): Promise<EntryRow | undefined> {
+    // PostgreSQL's bigint cannot hold every index a caller may ask for, so nothing past the head is looked up.
+    if (index >= (await this.ledger.head()).size) return undefined;
+    return (await readEntries(this.db, index, index + 1n))[0];
   }
 
   private async latestCoveringCheckpoint(size: bigint): Promise<StoredCheckpoint> {

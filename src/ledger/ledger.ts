@@ -175,7 +175,7 @@ export class Ledger {
   }
 
   async consistencyProof(from: bigint, to: bigint): Promise<Hash[]> {
-    await this.requireSize(to);
+    await this.requireSize(to, 'to');
     if (from < 1n || from > to) {
       throw new InputError(`no consistency proof from size ${from} to size ${to}`, {
         details: [{ path: 'from', message: `must be at least 1 and at most ${to}` }],
@@ -241,11 +241,11 @@ export class Ledger {
     });
   }
 
-  private async requireSize(size: bigint): Promise<void> {
+  private async requireSize(size: bigint, parameter = 'size'): Promise<void> {
     const head = await readHead(this.db);
     if (size < 0n || size > head.size) {
       throw new InputError(`the ledger has ${head.size} entries, so there is no tree of size ${size}`, {
-        details: [{ path: 'size', message: `must be at most ${head.size}` }],
+        details: [{ path: parameter, message: `must be at most ${head.size}` }],
       });
     }
   }

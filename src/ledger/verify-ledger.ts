@@ -24,6 +24,8 @@ interface Node {
   readonly level: number;
   readonly index: bigint;
   readonly hash: Hash;
+  /** False once a mismatch in this subtree has been reported, so that its ancestors do not report it again. */
+  readonly sound: boolean;
 }
 
 /**
@@ -80,12 +82,23 @@ export async function verifyLedger(db: Db, verifiers: ReadonlyArray<NoteVerifier
           }
         }
       }
-      let node: Node = { level: 0, index: entry.index, hash: leafHash(new TextEncoder().encode(entry.leaf)) };
-      compareStored(node, stored, fail);
+      let node = compareStored(
+        { level: 0, index: entry.index, hash: leafHash(new TextEncoder().encode(entry.leaf)), sound: true },
+        stored,
+        fail,
+      );
       for (let left = frontier.at(-1); left !== undefined && left.level === node.level; left = frontier.at(-1)) {
         frontier.pop();
-        node = { level: node.level + 1, index: node.index >> 1n, hash: nodeHash(left.hash, node.hash) };
-        compareStored(node, stored, fail);
+        node = compareStored(
+          {
+            level: node.level + 1,
+            index: node.index >> 1n,
+            hash: nodeHash(left.hash, node.hash),
+            sound: left.sound && node.sound,
+          },
+          stored,
+          fail,
+        );
       }
       frontier.push(node);
       expected = entry.index + 1n;
@@ -154,17 +167,24 @@ async function storedNodesCompletedIn(db: Db, start: bigint, end: bigint): Promi
   return new Map(rows.map((row) => [`${row.level}:${row.index}`, row.hash]));
 }
 
-function compareStored(node: Node, stored: Map<string, Hash>, fail: (index: bigint, problem: string) => void): void {
+/** Answers the node, no longer sound if its stored hash is missing or differs from the recomputed one. */
+function compareStored(node: Node, stored: Map<string, Hash>, fail: (index: bigint, problem: string) => void): Node {
+  // Above a reported mismatch every ancestor differs too; reporting them would blame leaves to its left.
+  if (!node.sound) return node;
   const hash = stored.get(`${node.level}:${node.index}`);
   const firstLeaf = node.index << BigInt(node.level);
   if (hash === undefined) {
     fail(firstLeaf, `the stored hash of level ${node.level} index ${node.index} is missing`);
-  } else if (!equalHashes(hash, node.hash)) {
+    return { ...node, sound: false };
+  }
+  if (!equalHashes(hash, node.hash)) {
     fail(
       firstLeaf,
       node.level === 0
         ? `entry ${node.index}: its stored leaf hash does not match its leaf`
         : `the stored hash of level ${node.level} index ${node.index} (leaves ${firstLeaf} to ${firstLeaf + (1n << BigInt(node.level)) - 1n}) does not match`,
     );
+    return { ...node, sound: false };
   }
+  return node;
 }

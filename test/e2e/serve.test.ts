@@ -13,7 +13,7 @@ after(stopSharedPostgres);
 async function get(url: string, token?: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, {
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(60_000),
   });
   return { status: response.status, body: await response.text() };
 }
@@ -51,7 +51,7 @@ for (const dialect of DIALECTS) {
       const reload = await fetch(`${server.url}/api/v1/catalogue/reload`, {
         method: 'POST',
         headers: { authorization: `Bearer ${viewer}` },
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(60_000),
       });
       assert.equal(reload.status, 403);
 

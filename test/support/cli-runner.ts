@@ -43,7 +43,7 @@ export async function runBuilt(argv: ReadonlyArray<string>, env: Record<string, 
     const { stdout, stderr } = await execFileAsync(process.execPath, [BUILT_CLI, ...argv], {
       cwd: REPOSITORY_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
+      timeout: 180_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error: unknown) {
@@ -82,7 +82,11 @@ export async function startBuiltServer(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${err}`)), 60_000);
+    const timer = setTimeout(() => {
+      // No caller gets a handle to stop a server that never said where it listens, so stop it here.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${err}`));
+    }, 180_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
       const match = /is serving (http:\/\/\S+)/.exec(err);

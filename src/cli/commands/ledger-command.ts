@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Principal } from '../../auth/index.js';
 import { InputError } from '../../errors/index.js';
@@ -144,19 +144,30 @@ export function addLedgerCommand(program: Command, io: CliIo, setExitCode: (code
   ).action(async (flags: ExportFlags) => {
     const from = isoOption('from', flags.from);
     const to = isoOption('to', flags.to);
-    await withRuntime(io, flags, async (runtime) => {
-      const bundle = await runtime.ledgerService.exportEvidence(principal, {
-        from,
-        to,
-        subject: flags.subject,
-        type: flags.type,
+    // Opened first, so a path that cannot be written fails as a usage error before the export is recorded.
+    let output: FileHandle;
+    try {
+      output = await open(flags.output, 'w');
+    } catch (error: unknown) {
+      throw new InputError(`cannot write ${flags.output}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      await withRuntime(io, flags, async (runtime) => {
+        const bundle = await runtime.ledgerService.exportEvidence(principal, {
+          from,
+          to,
+          subject: flags.subject,
+          type: flags.type,
+        });
+        await output.writeFile(`${JSON.stringify(bundle, null, 2)}\n`);
+        io.stderr(`wrote ${bundle.entries.length} entries with their proofs to ${flags.output}\n`);
+        io.stderr(
+          `check it anywhere with: sre-agent ledger verify ${flags.output} --key '${bundle.verifierKeys[0] ?? ''}'\n`,
+        );
       });
-      await writeFile(flags.output, `${JSON.stringify(bundle, null, 2)}\n`, { flag: 'w' });
-      io.stderr(`wrote ${bundle.entries.length} entries with their proofs to ${flags.output}\n`);
-      io.stderr(
-        `check it anywhere with: sre-agent ledger verify ${flags.output} --key '${bundle.verifierKeys[0] ?? ''}'\n`,
-      );
-    });
+    } finally {
+      await output.close();
+    }
   });
 
   withStorageOptions(

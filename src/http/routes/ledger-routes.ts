@@ -9,7 +9,8 @@ const MAX_UINT64 = (1n << 64n) - 1n;
 /** A non-negative 64-bit integer given as decimal text, since JSON numbers lose precision past 2^53. */
 const Decimal = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,19})$/, { error: 'must be a decimal integer from 0' })
+  // Zod runs later checks after a failed one unless told to abort, and BigInt throws on what the pattern refuses.
+  .regex(/^(0|[1-9][0-9]{0,19})$/, { error: 'must be a decimal integer from 0', abort: true })
   .refine((text) => BigInt(text) <= MAX_UINT64, { error: 'must fit in 64 bits' })
   .transform((text) => BigInt(text));
 
