@@ -129,22 +129,23 @@ async function storedLeafHashes(db: Db): Promise<Hash[]> {
   return (await storedEntries(db)).map((row) => leafHash(utf8(row.leaf)));
 }
 
+type CountedTable = 'ledger_entries' | 'ledger_nodes' | 'ledger_checkpoints' | 'api_tokens';
+
+async function countRows(db: Db, table: CountedTable): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 async function snapshot(db: Db): Promise<Snapshot> {
-  const count = async (table: 'ledger_entries' | 'ledger_nodes' | 'ledger_checkpoints' | 'api_tokens') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('count'))
-          .executeTakeFirstOrThrow()
-      ).count,
-    );
   const head = await db.selectFrom('ledger_head').select(['size', 'root']).executeTakeFirstOrThrow();
   return {
-    entries: await count('ledger_entries'),
-    nodes: await count('ledger_nodes'),
-    checkpoints: await count('ledger_checkpoints'),
-    tokens: await count('api_tokens'),
+    entries: await countRows(db, 'ledger_entries'),
+    nodes: await countRows(db, 'ledger_nodes'),
+    checkpoints: await countRows(db, 'ledger_checkpoints'),
+    tokens: await countRows(db, 'api_tokens'),
     size: BigInt(head.size),
     root: head.root,
   };
@@ -160,6 +161,8 @@ function secondHandleOf(options: StoreOptions): StoreOptions {
   }
 }
 
+// Each handle appends in this many concurrent chains, pausing between appends so that the other handle gets the
+// lock too: an SQLite writer waiting on the lock retries only every few milliseconds.
 const CHAINS = 3;
 const PAUSE_MS = 10;
 const MODULES = {
@@ -202,7 +205,6 @@ const { parentPort, workerData } = require('node:worker_threads');
 })();
 `;
 
-/** Appends in a few concurrent chains, pausing between appends so that the other handle gets the lock too. */
 async function appendInChains(ledger: Ledger, events: ReadonlyArray<NewLedgerEvent>): Promise<bigint[]> {
   const seqs: bigint[] = [];
   const chains = Array.from({ length: CHAINS }, (_, c) => events.filter((_, n) => n % CHAINS === c));
