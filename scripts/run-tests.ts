@@ -38,10 +38,16 @@ if (dialects.includes('postgres') && env.SRE_TEST_POSTGRES_URL === undefined) {
 }
 
 const reporter = process.env.CI === 'true' ? 'spec' : (process.env.TEST_REPORTER ?? 'spec');
-const child = spawn(process.execPath, ['--test', `--test-reporter=${reporter}`, '--test-timeout=600000', ...files], {
-  stdio: 'inherit',
-  env,
-});
+// Two files at a time: most tests wait on fsync, PostgreSQL or a child process, so two fit on a 2-core machine.
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+const child = spawn(
+  process.execPath,
+  ['--test', `--test-reporter=${reporter}`, `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
+  {
+    stdio: 'inherit',
+    env,
+  },
+);
 const code = await new Promise<number>((resolve) => {
   child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)));
 });
