@@ -102,33 +102,49 @@ export class Ledger {
       let size = head.size;
       const entries: EntryRow[] = [];
       const nodes: NodeRow[] = [];
+      const appendOne = async (input: NewLedgerEvent): Promise<LedgerEvent> => {
+        checkNewEvent(input);
+        frontier ??= await this.frontierOf(trx, head.size);
+        const restricted = input.restricted === undefined ? undefined : canonicalJson(input.restricted);
+        const event: LedgerEvent = {
+          seq: size,
+          id: newEventId(),
+          time: this.clock.now().toISOString(),
+          actor: input.actor,
+          type: input.type,
+          subject: input.subject,
+          data: input.data,
+          restrictedDigest: input.restricted === undefined ? undefined : restrictedDigestOf(input.restricted),
+        };
+        const leaf = leafTextOf(event);
+        entries.push({ ...event, index: event.seq, leaf, restricted });
+        pushLeaf(frontier, nodes, size, leafHash(new TextEncoder().encode(leaf)));
+        size += 1n;
+        for (const projector of this.projectors.for(event.type)) {
+          await projector.apply(trx, event, input.restricted);
+        }
+        return event;
+      };
+      // Appends in one transaction take their places in call order, even when the caller does not await each.
+      let queue: Promise<unknown> = Promise.resolve();
+      // A failed append spoils the transaction even if the caller catches it: nothing half-projected may commit.
+      let failure: { readonly error: unknown } | undefined;
       const tx: LedgerTransaction = {
         db: trx,
-        append: async (input) => {
-          checkNewEvent(input);
-          frontier ??= await this.frontierOf(trx, head.size);
-          const restricted = input.restricted === undefined ? undefined : canonicalJson(input.restricted);
-          const event: LedgerEvent = {
-            seq: size,
-            id: newEventId(),
-            time: this.clock.now().toISOString(),
-            actor: input.actor,
-            type: input.type,
-            subject: input.subject,
-            data: input.data,
-            restrictedDigest: input.restricted === undefined ? undefined : restrictedDigestOf(input.restricted),
-          };
-          const leaf = leafTextOf(event);
-          entries.push({ ...event, index: event.seq, leaf, restricted });
-          pushLeaf(frontier, nodes, size, leafHash(new TextEncoder().encode(leaf)));
-          size += 1n;
-          for (const projector of this.projectors.for(event.type)) {
-            await projector.apply(trx, event, input.restricted);
-          }
-          return event;
+        append: (input) => {
+          const appended = queue
+            .then(() => appendOne(input))
+            .catch((error: unknown) => {
+              failure ??= { error };
+              throw error;
+            });
+          queue = appended.catch(() => undefined);
+          return appended;
         },
       };
       const value = await work(tx);
+      await queue;
+      if (failure !== undefined) throw failure.error;
       if (entries.length > 0 && frontier !== undefined) {
         await insertEntries(trx, entries);
         await insertNodes(trx, nodes);
