@@ -409,6 +409,35 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(verification.problems, []);
       });
 
+      test('a failed append spoils its transaction even when the caller catches the error', async () => {
+        const { ledger } = app.runtime;
+        const db = app.testStore.store.db;
+        const before = await snapshot(db);
+        await assert.rejects(
+          ledger.transact(async (tx) => {
+            await tx.append(newEvent(200));
+            await tx.append({ ...newEvent(201), type: 'Not A Type' }).catch(() => undefined);
+            await tx.append(newEvent(202));
+          }),
+          /not dotted lower case/,
+        );
+        assert.deepEqual(await snapshot(db), before);
+      });
+
+      test('appends not awaited one by one still take their places in call order', async () => {
+        const { ledger } = app.runtime;
+        const events = await ledger.transact((tx) => Promise.all([300, 301, 302].map((n) => tx.append(newEvent(n)))));
+        assert.deepEqual(
+          events.map((event) => event.seq - (events[0]?.seq ?? 0n)),
+          [0n, 1n, 2n],
+        );
+        assert.deepEqual(
+          events.map((event) => event.data),
+          [300, 301, 302].map((n) => newEvent(n).data),
+        );
+        assert.deepEqual((await verifyLedger(app.testStore.store.db, ledger.verifiers)).problems, []);
+      });
+
       test('a token that conflicts with an active name is refused and appends nothing', async () => {
         const db = app.testStore.store.db;
         const admin = systemPrincipal('test');
