@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree hashing, proof generation and proof verification. Pure; sizes and indexes are
@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 export type Hash = Uint8Array;
 
 const HASH_BYTES = 32;
-const LEAF_PREFIX = Uint8Array.of(0x00);
-const NODE_PREFIX = Uint8Array.of(0x01);
+const NODE_PREFIX_BYTE = 0x01;
 
 /** MTH({}) : SHA-256 of the empty string. */
 export const EMPTY_ROOT: Hash = sha256();
@@ -21,11 +20,23 @@ export function sha256(...parts: ReadonlyArray<Uint8Array>): Hash {
 }
 
 export function leafHash(leaf: Uint8Array): Hash {
-  return sha256(LEAF_PREFIX, leaf);
+  const input = new Uint8Array(leaf.length + 1);
+  input[0] = 0x00;
+  input.set(leaf, 1);
+  return oneShot(input);
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return sha256(NODE_PREFIX, left, right);
+  const input = new Uint8Array(1 + left.length + right.length);
+  input[0] = NODE_PREFIX_BYTE;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return oneShot(input);
+}
+
+/** crypto.hash is about 1.4 times faster than createHash for one small input. */
+function oneShot(input: Uint8Array): Hash {
+  return hash('sha256', input, 'buffer');
 }
 
 /** The largest power of two strictly smaller than n (n > 1): the split point k with k < n <= 2k. */
@@ -255,6 +266,8 @@ export function toHex(hash: Uint8Array): string {
 }
 
 export function fromHex(hex: string): Hash {
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new TypeError('not a hex string');
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+  const bytes = Buffer.from(hex, 'hex');
+  // Buffer stops at the first character that is not hex, so a short result means a bad string.
+  if (bytes.length * 2 !== hex.length) throw new TypeError('not a hex string');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
