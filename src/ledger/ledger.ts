@@ -29,7 +29,7 @@ import {
   foldSubtrees,
   type Hash,
   inclusionProof,
-  leafHash,
+  leafHashOfText,
   nodeHash,
   type RangeHasher,
   rangesRead,
@@ -118,7 +118,7 @@ export class Ledger {
         };
         const leaf = leafTextOf(event);
         entries.push({ ...event, index: event.seq, leaf, restricted });
-        pushLeaf(frontier, nodes, size, leafHash(new TextEncoder().encode(leaf)));
+        pushLeaf(frontier, nodes, size, leafHashOfText(leaf));
         size += 1n;
         for (const projector of this.projectors.for(event.type)) {
           await projector.apply(trx, event, input.restricted);

@@ -10,6 +10,7 @@ import {
   type Hash,
   inclusionProof,
   leafHash,
+  leafHashOfText,
   memoryRangeHasher,
   nodeHash,
   rootOf,
@@ -100,6 +101,19 @@ describe('RFC 6962 hashing', () => {
     for (const [size, root] of Object.entries(vectors.tree.rootsBySize)) {
       assert.equal(toHex(rootOf(leafHashes.slice(0, Number(size)))), root, `size ${size}`);
     }
+  });
+});
+
+describe('leafHashOfText', () => {
+  test('equals the leaf hash of the UTF-8 bytes of any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        assert.deepEqual(
+          Buffer.from(leafHashOfText(text)).toString('hex'),
+          Buffer.from(leafHash(new TextEncoder().encode(text))).toString('hex'),
+        );
+      }),
+    );
   });
 });
 

@@ -26,6 +26,14 @@ export function leafHash(leaf: Uint8Array): Hash {
   return oneShot(input);
 }
 
+/** The leaf hash of a text's UTF-8 bytes, encoded straight after the prefix byte. */
+export function leafHashOfText(text: string): Hash {
+  const input = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
+  input[0] = 0x00;
+  input.write(text, 1, 'utf8');
+  return oneShot(input);
+}
+
 export function nodeHash(left: Hash, right: Hash): Hash {
   const input = new Uint8Array(1 + left.length + right.length);
   input[0] = NODE_PREFIX_BYTE;

@@ -2,7 +2,7 @@ import type { Db } from '../store/index.js';
 import { openCheckpoint } from './checkpoint.js';
 import { parseLeaf, restrictedDigestOf } from './ledger-event.js';
 import { readEntries, readHead, readNodeRanges } from './ledger-store.js';
-import { equalHashes, foldSubtrees, type Hash, leafHash, nodeHash, toHex } from './merkle.js';
+import { equalHashes, foldSubtrees, type Hash, leafHashOfText, nodeHash, toHex } from './merkle.js';
 import type { NoteVerifier } from './signed-note.js';
 
 export interface LedgerVerification {
@@ -83,7 +83,7 @@ export async function verifyLedger(db: Db, verifiers: ReadonlyArray<NoteVerifier
         }
       }
       let node = compareStored(
-        { level: 0, index: entry.index, hash: leafHash(new TextEncoder().encode(entry.leaf)), sound: true },
+        { level: 0, index: entry.index, hash: leafHashOfText(entry.leaf), sound: true },
         stored,
         fail,
       );
@@ -153,7 +153,7 @@ export async function verifyLedger(db: Db, verifiers: ReadonlyArray<NoteVerifier
 }
 
 /** Stored nodes whose last leaf lies in [start, end): those the pass over these entries completes. */
-async function storedNodesCompletedIn(db: Db, start: bigint, end: bigint): Promise<Map<string, Hash>> {
+async function storedNodesCompletedIn(db: Db, start: bigint, end: bigint): Promise<Map<NodeKey, Hash>> {
   const ranges: { level: number; first: bigint; last: bigint }[] = [];
   for (let level = 0; level < 64; level += 1) {
     const width = 1n << BigInt(level);
@@ -164,14 +164,14 @@ async function storedNodesCompletedIn(db: Db, start: bigint, end: bigint): Promi
     if (width > end) break;
   }
   const rows = await readNodeRanges(db, ranges);
-  return new Map(rows.map((row) => [`${row.level}:${row.index}`, row.hash]));
+  return new Map(rows.map((row) => [keyOf(row.level, row.index), row.hash]));
 }
 
 /** Answers the node, no longer sound if its stored hash is missing or differs from the recomputed one. */
-function compareStored(node: Node, stored: Map<string, Hash>, fail: (index: bigint, problem: string) => void): Node {
+function compareStored(node: Node, stored: Map<NodeKey, Hash>, fail: (index: bigint, problem: string) => void): Node {
   // Above a reported mismatch every ancestor differs too; reporting them would blame leaves to its left.
   if (!node.sound) return node;
-  const hash = stored.get(`${node.level}:${node.index}`);
+  const hash = stored.get(keyOf(node.level, node.index));
   const firstLeaf = node.index << BigInt(node.level);
   if (hash === undefined) {
     fail(firstLeaf, `the stored hash of level ${node.level} index ${node.index} is missing`);
@@ -187,4 +187,12 @@ function compareStored(node: Node, stored: Map<string, Hash>, fail: (index: bigi
     return { ...node, sound: false };
   }
   return node;
+}
+
+type NodeKey = number | string;
+const NUMBER_KEY_LIMIT = 1n << 46n;
+
+/** A map key per node: a number while that is exact (it saves a string per lookup), a string past that. */
+function keyOf(level: number, index: bigint): NodeKey {
+  return index < NUMBER_KEY_LIMIT ? Number(index) * 64 + level : `${level}:${index}`;
 }
