@@ -127,7 +127,7 @@ export class CatalogueIndex {
       importantBusinessServices: this.catalogue.importantBusinessServices.length,
       thirdParties: this.catalogue.thirdParties.length,
       freezeWindows: this.catalogue.freezeWindows.length,
-      sloDocuments: this.catalogue.sloDocuments.length,
+      slos: this.catalogue.slos.length,
     };
   }
 }
@@ -138,5 +138,5 @@ export type CatalogueCounts = {
   readonly importantBusinessServices: number;
   readonly thirdParties: number;
   readonly freezeWindows: number;
-  readonly sloDocuments: number;
+  readonly slos: number;
 };

@@ -329,30 +329,52 @@ freezeWindows:
     assert.equal(result.ok, true, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
   });
 
-  test('keeps OpenSLO and Sloth documents for the SLO area and refuses unknown documents', () => {
+  test('reads OpenSLO and Sloth documents into SLOs and refuses unknown documents', () => {
     const slo = `apiVersion: openslo/v1
 kind: SLO
 metadata: { name: gateway-availability }
+spec:
+  service: gateway
+  indicator:
+    metadata: { name: gateway-errors }
+    spec:
+      ratioMetric:
+        counter: true
+        bad: { metricSource: { type: Prometheus, spec: { query: 'http_requests_total{job="gateway",code=~"5.."}' } } }
+        total: { metricSource: { type: Prometheus, spec: { query: 'http_requests_total{job="gateway"}' } } }
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.999 }]
 ---
 version: prometheus/v1
 service: gateway
-slos: []
+slos:
+  - name: latency
+    objective: 99
+    sli:
+      raw: { error_ratio_query: 'rate(slow_total[{{.window}}]) / rate(all_total[{{.window}}])' }
+    alerting: { name: GatewaySlow }
 ---
 apiVersion: v1
 kind: ConfigMap
 `;
-    const result = parseCatalogue(files(['org.yaml', ORGANISATION], ['slo.yaml', slo]));
+    const base: Array<[string, string]> = [
+      ['org.yaml', ORGANISATION],
+      ['teams.yaml', TEAMS],
+      ['services.yaml', GOOD_SERVICES],
+    ];
+    const result = parseCatalogue(files(...base, ['slo.yaml', slo]));
     const problems = problemsOf(result);
     assert.deepEqual(problems.map(formatProblem), [
-      'slo.yaml:9:13: unrecognised document: expected apiVersion sre-agent/v1 (catalogue), apiVersion openslo/v1 (OpenSLO) or version prometheus/v1 (Sloth) (apiVersion)',
+      'slo.yaml:26:13: unrecognised document: expected apiVersion sre-agent/v1 (catalogue), apiVersion openslo/v1 (OpenSLO) or version prometheus/v1 (Sloth) (apiVersion)',
     ]);
-    const clean = parseCatalogue(files(['org.yaml', ORGANISATION], ['slo.yaml', slo.slice(0, slo.lastIndexOf('---'))]));
-    assert.ok(clean.ok);
+    const clean = parseCatalogue(files(...base, ['slo.yaml', slo.slice(0, slo.lastIndexOf('---'))]));
+    assert.ok(clean.ok, clean.ok ? '' : clean.problems.map(formatProblem).join('\n'));
     assert.deepEqual(
-      clean.catalogue.sloDocuments.map((document) => [document.format, document.file, document.line]),
+      clean.catalogue.slos.map((s) => [s.id, s.source.format, s.source.file, s.source.line, s.objectivePercent]),
       [
-        ['openslo', 'slo.yaml', 1],
-        ['sloth', 'slo.yaml', 5],
+        ['gateway-latency', 'sloth', 'slo.yaml', 17, 99],
+        ['gateway-gateway-availability', 'openslo', 'slo.yaml', 1, 99.9],
       ],
     );
   });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { CronExpressionParser } from 'cron-parser';
 import { DateTime } from 'luxon';
 import { type Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
-import type { z } from 'zod';
+import { parseSloSpecs } from '../slo/parse-slo-specs.js';
+import type { LocatedSpec } from '../slo/spec-support.js';
 import {
   CATALOGUE_API_VERSION,
   type CatalogueDocument,
@@ -27,16 +28,21 @@ import type {
   ImportantBusinessService,
   Organisation,
   Service,
-  SloDocument,
   Team,
   ThirdParty,
 } from './types.js';
 import { type FieldPath, YamlLocator } from './yaml-locator.js';
+import { issueProblems } from './zod-problems.js';
 
 interface Located<T> {
   readonly value: T;
   readonly locator: YamlLocator;
   readonly path: FieldPath;
+}
+
+interface SloDocuments {
+  readonly sloth: LocatedSpec[];
+  readonly openSlo: LocatedSpec[];
 }
 
 type SectionName = 'teams' | 'services' | 'importantBusinessServices' | 'thirdParties' | 'freezeWindows';
@@ -107,7 +113,7 @@ export function parseCatalogue(files: ReadonlyArray<CatalogueSourceFile>): Catal
     },
     firstFile: undefined,
   };
-  const sloDocuments: SloDocument[] = [];
+  const sloDocuments: SloDocuments = { sloth: [], openSlo: [] };
 
   if (files.length === 0) {
     return {
@@ -169,7 +175,7 @@ function classifyDocument(
   yamlDocument: Document,
   locator: YamlLocator,
   collected: Collected,
-  sloDocuments: SloDocument[],
+  sloDocuments: SloDocuments,
   problems: CatalogueProblem[],
 ): void {
   const contents = yamlDocument.contents;
@@ -179,18 +185,17 @@ function classifyDocument(
     problems.push(locator.problem('unknown-document', [], 'a catalogue document must be a mapping'));
     return;
   }
-  const { line } = locator.position([]);
   if (value.apiVersion === CATALOGUE_API_VERSION) {
     collected.firstFile ??= locator.file;
     const result = CatalogueDocumentSchema.safeParse(value);
     if (!result.success) {
-      for (const issue of result.error.issues) problems.push(...issueProblems(locator, issue, value));
+      for (const issue of result.error.issues) problems.push(...issueProblems(locator, issue, value, KNOWN_FIELDS));
     }
     collectEntries(value, locator, collected);
   } else if (value.apiVersion === 'openslo/v1') {
-    sloDocuments.push({ format: 'openslo', file: locator.file, line, document: value });
+    sloDocuments.openSlo.push({ locator, value });
   } else if (value.version === 'prometheus/v1') {
-    sloDocuments.push({ format: 'sloth', file: locator.file, line, document: value });
+    sloDocuments.sloth.push({ locator, value });
   } else {
     problems.push(
       locator.problem(
@@ -246,76 +251,9 @@ function collectSection<T>(
   });
 }
 
-function issueProblems(locator: YamlLocator, issue: z.core.$ZodIssue, raw: unknown): CatalogueProblem[] {
-  const path = issue.path;
-  const present = valueAt(raw, path);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) =>
-      locator.problem('unknown-field', [...path, key], `unknown field "${key}"${didYouMean(key, KNOWN_FIELDS)}`, true),
-    );
-  }
-  if (present === undefined) {
-    const field = path.at(-1);
-    return [locator.problem('missing-field', path, `missing required field "${String(field)}"`)];
-  }
-  switch (issue.code) {
-    case 'invalid_type':
-      return [
-        locator.problem(
-          'wrong-type',
-          path,
-          `expected ${describeExpected(issue.expected)}, got ${describeValue(present)}`,
-        ),
-      ];
-    case 'invalid_value':
-      return [
-        locator.problem(
-          'invalid-value',
-          path,
-          `${JSON.stringify(present)} is not allowed: must be one of ${issue.values.map((v) => String(v)).join(', ')}`,
-        ),
-      ];
-    case 'too_small':
-      return [locator.problem('invalid-value', path, tooSmallMessage(issue))];
-    default:
-      return [locator.problem('invalid-value', path, issue.message)];
-  }
-}
-
-function tooSmallMessage(issue: z.core.$ZodIssueTooSmall): string {
-  if (issue.message !== '' && !issue.message.startsWith('Too small')) return issue.message;
-  const minimum = String(issue.minimum);
-  if (issue.origin === 'array') return `must have at least ${minimum} item${minimum === '1' ? '' : 's'}`;
-  if (issue.origin === 'string') return 'must not be empty';
-  return `must be ${issue.inclusive === true ? 'at least' : 'greater than'} ${minimum}`;
-}
-
-function describeExpected(expected: string): string {
-  switch (expected) {
-    case 'array':
-      return 'a list';
-    case 'object':
-      return 'a mapping';
-    case 'int':
-      return 'a whole number';
-    case 'boolean':
-      return 'true or false';
-    default:
-      return `a ${expected}`;
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
 function assemble(
   collected: Collected,
-  sloDocuments: ReadonlyArray<SloDocument>,
+  sloDocuments: SloDocuments,
   problems: CatalogueProblem[],
   files: ReadonlyArray<CatalogueSourceFile>,
 ): Catalogue | undefined {
@@ -488,6 +426,12 @@ function assemble(
     if (schedule !== undefined) builtFreezeWindows.push({ name: value.name, reason: value.reason, scope, schedule });
   }
 
+  // SLOs of services that failed their own schema are not misreported as belonging to unknown services.
+  const sloServices = new Set([...services.map(({ value }) => value.name), ...collected.brokenNames.services]);
+  const specs = parseSloSpecs(sloDocuments.sloth, sloDocuments.openSlo, sloServices);
+  problems.push(...specs.problems);
+  const slos = specs.slos;
+
   if (organisation === undefined) return undefined;
   const builtTeams: Team[] = teams.map(({ value }) => ({
     name: value.name,
@@ -503,7 +447,7 @@ function assemble(
     importantBusinessServices: builtIbses,
     thirdParties: builtThirdParties,
     freezeWindows: builtFreezeWindows,
-    sloDocuments,
+    slos,
   };
 }
 
@@ -582,16 +526,6 @@ function hasKey(locator: YamlLocator, path: FieldPath): boolean {
   const parent = locator.position(path.slice(0, -1));
   const self = locator.position(path);
   return parent.line !== self.line || parent.column !== self.column;
-}
-
-function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let current: unknown = raw;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
-    else if (isRecord(current) && typeof segment === 'string') current = current[segment];
-    else return undefined;
-  }
-  return current;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

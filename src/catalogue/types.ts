@@ -1,3 +1,5 @@
+import type { SloDefinition } from '../slo/types.js';
+
 /** The validated reliability catalogue: what sre-agent knows about the organisation it serves. */
 
 export type Tier = 1 | 2 | 3 | 4;
@@ -121,16 +123,6 @@ export interface FreezeWindow {
   readonly schedule: FreezeSchedule;
 }
 
-export type SloFormat = 'openslo' | 'sloth';
-
-/** An SLO document kept as written; the SLO area gives it meaning. */
-export interface SloDocument {
-  readonly format: SloFormat;
-  readonly file: string;
-  readonly line: number;
-  readonly document: unknown;
-}
-
 export interface Catalogue {
   readonly organisation: Organisation;
   readonly teams: ReadonlyArray<Team>;
@@ -138,7 +130,8 @@ export interface Catalogue {
   readonly importantBusinessServices: ReadonlyArray<ImportantBusinessService>;
   readonly thirdParties: ReadonlyArray<ThirdParty>;
   readonly freezeWindows: ReadonlyArray<FreezeWindow>;
-  readonly sloDocuments: ReadonlyArray<SloDocument>;
+  /** Every SLO, from Sloth and OpenSLO documents beside the catalogue, checked against its services. */
+  readonly slos: ReadonlyArray<SloDefinition>;
 }
 
 export type CatalogueProblemCode =

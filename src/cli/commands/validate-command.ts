@@ -32,7 +32,7 @@ export function addValidateCommand(program: Command, io: CliIo, setExit: (code: 
         const counts = CatalogueIndex.of(result.catalogue).counts();
         io.stdout(
           `${source}: valid: ${counts.teams} teams, ${counts.services} services, ${counts.importantBusinessServices} important business services, ` +
-            `${counts.thirdParties} third parties, ${counts.freezeWindows} freeze windows, ${counts.sloDocuments} SLO documents (digest ${result.digest.slice(0, 12)})\n`,
+            `${counts.thirdParties} third parties, ${counts.freezeWindows} freeze windows, ${counts.slos} SLOs (digest ${result.digest.slice(0, 12)})\n`,
         );
       } else {
         for (const problem of result.problems) io.stdout(`${formatProblem(problem)}\n`);

@@ -1,0 +1,615 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { didYouMean } from '../catalogue/suggest.js';
+import type { CatalogueProblem } from '../catalogue/types.js';
+import type { FieldPath } from '../catalogue/yaml-locator.js';
+import { defaultTiers } from './slo-maths.js';
+import { type LocatedSpec, ProblemSink, WINDOW_PLACEHOLDER } from './spec-support.js';
+import type { BudgetingMethod, BurnRateTier, SliSpec, SloDefinition, SloPeriod, ThresholdOperator } from './types.js';
+
+export const OPENSLO_KINDS = [
+  'SLO',
+  'SLI',
+  'DataSource',
+  'Service',
+  'AlertPolicy',
+  'AlertCondition',
+  'AlertNotificationTarget',
+] as const;
+type Kind = (typeof OPENSLO_KINDS)[number];
+
+/** The alert name OpenSLO SLOs get; one name for all, told apart by their labels (as Pyrra does). */
+export const OPENSLO_ALERT_NAME = 'ErrorBudgetBurn';
+
+const MINUTE = 60_000;
+const UNIT_MS: Readonly<Record<string, number>> = {
+  m: MINUTE,
+  h: 60 * MINUTE,
+  d: 1_440 * MINUTE,
+  w: 10_080 * MINUTE,
+  // Calendar units, for calendar windows only: their nominal length drives the budget maths.
+  M: 30 * 1_440 * MINUTE,
+  Q: 91 * 1_440 * MINUTE,
+  Y: 365 * 1_440 * MINUTE,
+};
+const DURATION = /^([1-9][0-9]*)([mhdwMQY])$/;
+
+const DnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: 'must be a DNS label: lower-case letters, digits and "-", at most 63',
+  });
+const Duration = z.string().regex(DURATION, { error: 'must be a duration shorthand such as 5m, 1h, 28d, 2w or 1M' });
+
+const Metadata = z.strictObject({
+  name: DnsLabel,
+  displayName: z.string().optional(),
+  labels: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+const MetricSource = z.strictObject({
+  metricSourceRef: DnsLabel.optional(),
+  type: z.string().optional(),
+  spec: z.record(z.string(), z.unknown()),
+});
+const Metric = z.strictObject({ metricSource: MetricSource });
+
+const SliSpecSchema = z.strictObject({
+  description: z.string().max(1050).optional(),
+  thresholdMetric: Metric.optional(),
+  ratioMetric: z
+    .strictObject({
+      counter: z.boolean().optional(),
+      good: Metric.optional(),
+      bad: Metric.optional(),
+      total: Metric.optional(),
+      raw: Metric.optional(),
+      rawType: z.enum(['success', 'failure']).optional(),
+    })
+    .optional(),
+});
+const InlineSli = z.strictObject({ metadata: Metadata, spec: SliSpecSchema });
+
+const ConditionSpec = z.strictObject({
+  description: z.string().optional(),
+  severity: z.string().min(1),
+  condition: z.strictObject({
+    kind: z.literal('burnrate'),
+    op: z.enum(['lt', 'lte', 'gt', 'gte']),
+    threshold: z.number().gt(0),
+    lookbackWindow: Duration,
+    alertAfter: Duration,
+  }),
+});
+const PolicySpec = z.strictObject({
+  description: z.string().optional(),
+  alertWhenNoData: z.boolean().optional(),
+  alertWhenResolved: z.boolean().optional(),
+  alertWhenBreaching: z.boolean().optional(),
+  conditions: z
+    .array(
+      z.union([
+        z.strictObject({ conditionRef: DnsLabel }),
+        z.strictObject({ kind: z.literal('AlertCondition'), metadata: Metadata, spec: ConditionSpec }),
+      ]),
+    )
+    .length(1, { error: 'an alert policy takes exactly one condition' }),
+  notificationTargets: z
+    .array(
+      z.union([
+        z.strictObject({ targetRef: DnsLabel }),
+        z.strictObject({
+          kind: z.literal('AlertNotificationTarget'),
+          metadata: Metadata,
+          spec: z.strictObject({ target: z.string().min(1), description: z.string().optional() }),
+        }),
+      ]),
+    )
+    .optional(),
+});
+
+const Objective = z.strictObject({
+  displayName: z.string().optional(),
+  op: z.enum(['lt', 'lte', 'gt', 'gte']).optional(),
+  value: z.number().optional(),
+  target: z
+    .number()
+    .gte(0)
+    .lt(1, { error: 'must be below 1 (target is a fraction; use targetPercent for 99.9)' })
+    .optional(),
+  targetPercent: z.number().gte(0).lt(100, { error: 'must be below 100' }).optional(),
+  timeSliceTarget: z.number().gt(0).lte(1).optional(),
+  timeSliceWindow: Duration.optional(),
+  indicator: InlineSli.optional(),
+  indicatorRef: DnsLabel.optional(),
+  compositeWeight: z.number().gt(0).optional(),
+});
+
+const SloSpecSchema = z.strictObject({
+  description: z.string().max(1050).optional(),
+  service: z.string().min(1),
+  indicator: InlineSli.optional(),
+  indicatorRef: DnsLabel.optional(),
+  timeWindow: z
+    .array(
+      z.strictObject({
+        duration: Duration,
+        isRolling: z.boolean(),
+        calendar: z.strictObject({ startTime: z.string(), timeZone: z.string() }).optional(),
+      }),
+    )
+    .length(1, { error: 'timeWindow takes exactly one window' }),
+  budgetingMethod: z.enum(['Occurrences', 'Timeslices', 'RatioTimeslices']),
+  objectives: z.array(Objective).min(1),
+  alertPolicies: z
+    .array(
+      z.union([
+        z.strictObject({ alertPolicyRef: DnsLabel }),
+        z.strictObject({ kind: z.literal('AlertPolicy'), metadata: Metadata, spec: PolicySpec }),
+      ]),
+    )
+    .nullable()
+    .optional(),
+});
+
+const SPEC_SCHEMAS = {
+  SLO: SloSpecSchema,
+  SLI: SliSpecSchema,
+  DataSource: z.strictObject({
+    description: z.string().optional(),
+    type: z.string().min(1),
+    connectionDetails: z.record(z.string(), z.unknown()).optional(),
+  }),
+  Service: z.strictObject({ description: z.string().max(1050).optional() }),
+  AlertPolicy: PolicySpec,
+  AlertCondition: ConditionSpec,
+  AlertNotificationTarget: z.strictObject({ target: z.string().min(1), description: z.string().optional() }),
+} as const satisfies Readonly<Record<Kind, z.ZodType>>;
+
+const OPENSLO_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'name',
+  'displayName',
+  'labels',
+  'annotations',
+  'description',
+  'service',
+  'indicator',
+  'indicatorRef',
+  'timeWindow',
+  'duration',
+  'isRolling',
+  'calendar',
+  'startTime',
+  'timeZone',
+  'budgetingMethod',
+  'objectives',
+  'op',
+  'value',
+  'target',
+  'targetPercent',
+  'timeSliceTarget',
+  'timeSliceWindow',
+  'compositeWeight',
+  'alertPolicies',
+  'alertPolicyRef',
+  'thresholdMetric',
+  'ratioMetric',
+  'counter',
+  'good',
+  'bad',
+  'total',
+  'raw',
+  'rawType',
+  'metricSource',
+  'metricSourceRef',
+  'type',
+  'connectionDetails',
+  'alertWhenNoData',
+  'alertWhenResolved',
+  'alertWhenBreaching',
+  'conditions',
+  'conditionRef',
+  'notificationTargets',
+  'targetRef',
+  'severity',
+  'condition',
+  'threshold',
+  'lookbackWindow',
+  'alertAfter',
+]);
+
+interface Parsed<K extends Kind> {
+  readonly name: string;
+  readonly spec: z.output<(typeof SPEC_SCHEMAS)[K]>;
+  readonly sink: ProblemSink;
+}
+
+type Registry = { [K in Kind]: Map<string, Parsed<K>> };
+
+/**
+ * Reads every OpenSLO v1 document of the catalogue together, since SLOs refer to SLIs, data sources and alert
+ * policies by name, and turns each SLO objective into an SLO definition.
+ */
+export function parseOpenSloSpecs(
+  specs: ReadonlyArray<LocatedSpec>,
+  services: ReadonlySet<string>,
+): { readonly slos: SloDefinition[]; readonly problems: CatalogueProblem[] } {
+  const registry: Registry = {
+    SLO: new Map(),
+    SLI: new Map(),
+    DataSource: new Map(),
+    Service: new Map(),
+    AlertPolicy: new Map(),
+    AlertCondition: new Map(),
+    AlertNotificationTarget: new Map(),
+  };
+  const sinks: ProblemSink[] = [];
+  const lines = new Map<string, number>();
+  for (const located of specs) {
+    const sink = new ProblemSink(located.locator, located.value, OPENSLO_FIELDS);
+    sinks.push(sink);
+    register(located, sink, registry, lines);
+  }
+
+  for (const [name, service] of registry.Service) {
+    if (!services.has(name)) {
+      service.sink.add(
+        'unknown-reference',
+        ['metadata', 'name'],
+        `OpenSLO Service "${name}" is not a catalogue service${didYouMean(name, services)}`,
+      );
+    }
+  }
+
+  const slos: SloDefinition[] = [];
+  for (const [name, slo] of registry.SLO) {
+    slos.push(...definitionsOf(name, slo, registry, services, lines.get(`SLO/${name}`) ?? 1));
+  }
+  return { slos, problems: sinks.flatMap((sink) => sink.problems) };
+}
+
+function register(located: LocatedSpec, sink: ProblemSink, registry: Registry, lines: Map<string, number>): void {
+  const kind = located.value.kind;
+  if (typeof kind !== 'string' || !(OPENSLO_KINDS as ReadonlyArray<string>).includes(kind)) {
+    sink.add(
+      'invalid-value',
+      ['kind'],
+      `${JSON.stringify(kind)} is not an OpenSLO v1 kind: must be one of ${OPENSLO_KINDS.join(', ')}`,
+    );
+    return;
+  }
+  const known = kind as Kind;
+  const envelope = z
+    .strictObject({ apiVersion: z.literal('openslo/v1'), kind: z.string(), metadata: Metadata, spec: z.unknown() })
+    .safeParse(located.value);
+  if (!envelope.success) {
+    sink.zod(envelope.error);
+    return;
+  }
+  const spec = SPEC_SCHEMAS[known].safeParse(envelope.data.spec);
+  if (!spec.success) {
+    sink.zod(spec.error, ['spec']);
+    return;
+  }
+  const name = envelope.data.metadata.name;
+  const target = registry[known] as Map<string, Parsed<Kind>>;
+  if (target.has(name)) {
+    sink.add('duplicate-name', ['metadata', 'name'], `a second OpenSLO ${known} named "${name}"`);
+    return;
+  }
+  target.set(name, { name, spec: spec.data, sink });
+  lines.set(`${known}/${name}`, located.locator.position([]).line);
+}
+
+function definitionsOf(
+  name: string,
+  slo: Parsed<'SLO'>,
+  registry: Registry,
+  services: ReadonlySet<string>,
+  line: number,
+): SloDefinition[] {
+  const { spec, sink } = slo;
+  const at: FieldPath = ['spec'];
+  if (!services.has(spec.service)) {
+    sink.add(
+      'unknown-reference',
+      [...at, 'service'],
+      `unknown service "${spec.service}"${didYouMean(spec.service, services)}; SLOs belong to catalogue services`,
+    );
+  }
+  const period = periodOf(spec.timeWindow[0], sink, [...at, 'timeWindow', 0]);
+  const tiers = period === undefined ? [] : tiersOf(spec.alertPolicies ?? [], registry, sink, period.duration);
+  const definitions: SloDefinition[] = [];
+  for (const [index, objective] of spec.objectives.entries()) {
+    const where: FieldPath = [...at, 'objectives', index];
+    if (objective.target !== undefined && objective.targetPercent !== undefined) {
+      sink.add('invalid-value', where, 'give target or targetPercent, not both');
+      continue;
+    }
+    const percent = objective.targetPercent ?? (objective.target === undefined ? undefined : objective.target * 100);
+    if (percent === undefined) {
+      sink.add('missing-field', where, 'missing required field "target" (a fraction such as 0.999) or "targetPercent"');
+      continue;
+    }
+    if (percent <= 0) sink.add('invalid-value', where, 'the target must be above 0');
+    const budgeting: BudgetingMethod = spec.budgetingMethod;
+    if (
+      budgeting === 'Timeslices' &&
+      (objective.timeSliceTarget === undefined || objective.timeSliceWindow === undefined)
+    ) {
+      sink.add('missing-field', where, 'Timeslices needs timeSliceTarget and timeSliceWindow');
+    }
+    if (budgeting === 'RatioTimeslices' && objective.timeSliceWindow === undefined) {
+      sink.add('missing-field', where, 'RatioTimeslices needs timeSliceWindow');
+    }
+    const indicatorGiven = [spec.indicator, spec.indicatorRef, objective.indicator, objective.indicatorRef].filter(
+      (given) => given !== undefined,
+    ).length;
+    if (indicatorGiven !== 1) {
+      sink.add('invalid-value', at, 'give exactly one of indicator or indicatorRef, on the SLO or on each objective');
+      continue;
+    }
+    const indicator = resolveIndicator(spec, objective, registry, sink, where);
+    if (indicator === undefined || period === undefined) continue;
+    const sli = sliOf(indicator.spec, objective, registry, sink, indicator.at);
+    if (sli === undefined) continue;
+    const objectiveName = spec.objectives.length === 1 ? name : `${name}-${index}`;
+    definitions.push({
+      id: `${spec.service}-${objectiveName}`,
+      service: spec.service,
+      name: objectiveName,
+      description: spec.description,
+      objectivePercent: percent,
+      period,
+      budgeting,
+      timeSliceTarget: objective.timeSliceTarget,
+      timeSliceWindow: objective.timeSliceWindow === undefined ? undefined : durationOf(objective.timeSliceWindow),
+      sli: sli.spec,
+      metricSource: sli.source,
+      labels: {},
+      alerting: {
+        name: OPENSLO_ALERT_NAME,
+        labels: {},
+        annotations: {},
+        page: { disabled: false, labels: {}, annotations: {} },
+        ticket: { disabled: false, labels: {}, annotations: {} },
+        tiers,
+        minimumEvents: 0,
+      },
+      source: { format: 'openslo', file: sink.locator.file, line, spec: 'openslo/v1' },
+    });
+  }
+  return definitions;
+}
+
+function periodOf(
+  window: z.output<typeof SloSpecSchema>['timeWindow'][number] | undefined,
+  sink: ProblemSink,
+  at: FieldPath,
+): SloPeriod | undefined {
+  if (window === undefined) return undefined;
+  const duration = durationOf(window.duration);
+  const unit = window.duration.at(-1) ?? '';
+  if (window.isRolling) {
+    if (window.calendar !== undefined) {
+      sink.add(
+        'invalid-value',
+        [...at, 'calendar'],
+        'a rolling window has no calendar; set isRolling: false to align it',
+      );
+      return undefined;
+    }
+    if ('MQY'.includes(unit)) {
+      sink.add(
+        'invalid-value',
+        [...at, 'duration'],
+        `a rolling window is measured in m, h, d or w; "${window.duration}" is a calendar length (M, Q and Y are for calendar windows)`,
+      );
+      return undefined;
+    }
+    return { kind: 'rolling', duration, text: window.duration };
+  }
+  if (window.calendar === undefined) {
+    sink.add(
+      'missing-field',
+      [...at, 'calendar'],
+      'a calendar window (isRolling: false) needs calendar.startTime and calendar.timeZone',
+    );
+    return undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(window.calendar.startTime)) {
+    sink.add('invalid-value', [...at, 'calendar', 'startTime'], 'must be "YYYY-MM-DD hh:mm:ss"');
+    return undefined;
+  }
+  if (!IANAZone.isValidZone(window.calendar.timeZone)) {
+    sink.add('invalid-value', [...at, 'calendar', 'timeZone'], 'must be an IANA time zone such as Europe/London');
+    return undefined;
+  }
+  return {
+    kind: 'calendar',
+    duration,
+    text: window.duration,
+    startTime: window.calendar.startTime.replace(' ', 'T'),
+    timeZone: window.calendar.timeZone,
+  };
+}
+
+function tiersOf(
+  policies: ReadonlyArray<NonNullable<z.output<typeof SloSpecSchema>['alertPolicies']>[number]>,
+  registry: Registry,
+  sink: ProblemSink,
+  period: number,
+): BurnRateTier[] {
+  if (policies.length === 0) return [...defaultTiers(period)];
+  const tiers: BurnRateTier[] = [];
+  for (const [index, entry] of policies.entries()) {
+    const at: FieldPath = ['spec', 'alertPolicies', index];
+    let policy: z.output<typeof PolicySpec> | undefined;
+    let policyName: string;
+    if ('alertPolicyRef' in entry) {
+      policyName = entry.alertPolicyRef;
+      policy = reference(registry.AlertPolicy, entry.alertPolicyRef, 'AlertPolicy', sink, [
+        ...at,
+        'alertPolicyRef',
+      ])?.spec;
+    } else {
+      policyName = entry.metadata.name;
+      policy = entry.spec;
+    }
+    const first = policy?.conditions[0];
+    if (first === undefined) continue;
+    const condition =
+      'conditionRef' in first
+        ? reference(registry.AlertCondition, first.conditionRef, 'AlertCondition', sink, at)?.spec
+        : first.spec;
+    if (condition === undefined) continue;
+    const longWindow = durationOf(condition.condition.lookbackWindow);
+    const factor = condition.condition.threshold;
+    tiers.push({
+      name: policyName,
+      severity: /page|critical|high|sev1|p1/i.test(condition.severity) ? 'page' : 'ticket',
+      // OpenSLO has one lookback window; the short window is a twelfth of it, as the SRE workbook advises.
+      shortWindow: Math.max(MINUTE, Math.round(longWindow / 12 / MINUTE) * MINUTE),
+      longWindow,
+      budgetFraction: (factor * longWindow) / period,
+      factor,
+      enabled: true,
+      for: durationOf(condition.condition.alertAfter),
+      labels: { severity: condition.severity },
+    });
+  }
+  return tiers;
+}
+
+function resolveIndicator(
+  spec: z.output<typeof SloSpecSchema>,
+  objective: z.output<typeof Objective>,
+  registry: Registry,
+  sink: ProblemSink,
+  where: FieldPath,
+): { spec: z.output<typeof SliSpecSchema>; at: { sink: ProblemSink; path: FieldPath } } | undefined {
+  if (objective.indicator !== undefined)
+    return { spec: objective.indicator.spec, at: { sink, path: [...where, 'indicator', 'spec'] } };
+  if (spec.indicator !== undefined)
+    return { spec: spec.indicator.spec, at: { sink, path: ['spec', 'indicator', 'spec'] } };
+  const ref = objective.indicatorRef ?? spec.indicatorRef;
+  const refPath: FieldPath =
+    objective.indicatorRef !== undefined ? [...where, 'indicatorRef'] : ['spec', 'indicatorRef'];
+  if (ref === undefined) return undefined;
+  const found = reference(registry.SLI, ref, 'SLI', sink, refPath);
+  return found === undefined ? undefined : { spec: found.spec, at: { sink: found.sink, path: ['spec'] } };
+}
+
+function sliOf(
+  sli: z.output<typeof SliSpecSchema>,
+  objective: z.output<typeof Objective>,
+  registry: Registry,
+  owner: ProblemSink,
+  at: { sink: ProblemSink; path: FieldPath },
+): { spec: SliSpec; source: string | undefined } | undefined {
+  const { sink, path } = at;
+  if ((sli.thresholdMetric === undefined) === (sli.ratioMetric === undefined)) {
+    sink.add('invalid-value', path, 'an SLI takes exactly one of thresholdMetric or ratioMetric');
+    return undefined;
+  }
+  if (sli.thresholdMetric !== undefined) {
+    if (objective.op === undefined || objective.value === undefined) {
+      owner.add('missing-field', ['spec', 'objectives'], 'a thresholdMetric objective needs op and value');
+      return undefined;
+    }
+    const metric = metricOf(sli.thresholdMetric, registry, sink, [...path, 'thresholdMetric'], false);
+    if (metric === undefined) return undefined;
+    return {
+      spec: { kind: 'threshold', query: metric.query, op: objective.op as ThresholdOperator, value: objective.value },
+      source: metric.source,
+    };
+  }
+  const ratio = sli.ratioMetric;
+  if (ratio === undefined) return undefined;
+  const ratioPath: FieldPath = [...path, 'ratioMetric'];
+  const counter = ratio.counter !== false;
+  if (ratio.raw !== undefined) {
+    if (ratio.good !== undefined || ratio.bad !== undefined || ratio.total !== undefined) {
+      sink.add('invalid-value', ratioPath, 'raw stands alone: no good, bad or total beside it');
+      return undefined;
+    }
+    const raw = metricOf(ratio.raw, registry, sink, [...ratioPath, 'raw'], false);
+    if (raw === undefined) return undefined;
+    return ratio.rawType === 'success'
+      ? { spec: { kind: 'success-ratio', successRatioQuery: raw.query }, source: raw.source }
+      : { spec: { kind: 'error-ratio', errorRatioQuery: raw.query }, source: raw.source };
+  }
+  if (ratio.total === undefined || (ratio.good === undefined) === (ratio.bad === undefined)) {
+    sink.add('invalid-value', ratioPath, 'a ratioMetric takes total and exactly one of good or bad (or raw alone)');
+    return undefined;
+  }
+  const total = metricOf(ratio.total, registry, sink, [...ratioPath, 'total'], counter);
+  const part = ratio.good ?? ratio.bad;
+  const partMetric =
+    part === undefined
+      ? undefined
+      : metricOf(part, registry, sink, [...ratioPath, ratio.good ? 'good' : 'bad'], counter);
+  if (total === undefined || partMetric === undefined) return undefined;
+  return ratio.good !== undefined
+    ? { spec: { kind: 'good', goodQuery: partMetric.query, totalQuery: total.query }, source: total.source }
+    : { spec: { kind: 'errors', errorQuery: partMetric.query, totalQuery: total.query }, source: total.source };
+}
+
+/** The metric's query, with a window placeholder added where it had none: counters are rated, gauges averaged. */
+function metricOf(
+  metric: z.output<typeof Metric>,
+  registry: Registry,
+  sink: ProblemSink,
+  at: FieldPath,
+  counter: boolean,
+): { query: string; source: string | undefined } | undefined {
+  const source = metric.metricSource;
+  let type = source.type;
+  if (source.metricSourceRef !== undefined) {
+    const dataSource = reference(registry.DataSource, source.metricSourceRef, 'DataSource', sink, [
+      ...at,
+      'metricSource',
+      'metricSourceRef',
+    ]);
+    if (dataSource === undefined) return undefined;
+    type ??= dataSource.spec.type;
+  }
+  const query = source.spec.query ?? source.spec.promql;
+  if (typeof query !== 'string' || query.trim() === '') {
+    sink.add(
+      'missing-field',
+      [...at, 'metricSource', 'spec'],
+      'missing required field "query" (the PromQL or other query)',
+    );
+    return undefined;
+  }
+  if (query.includes(WINDOW_PLACEHOLDER)) return { query, source: type };
+  const wrapped = counter
+    ? `sum(rate(${query.trim()}[${WINDOW_PLACEHOLDER}]))`
+    : `sum(avg_over_time(${query.trim()}[${WINDOW_PLACEHOLDER}]))`;
+  return { query: wrapped, source: type };
+}
+
+function reference<K extends Kind>(
+  map: Map<string, Parsed<K>>,
+  name: string,
+  kind: K,
+  sink: ProblemSink,
+  at: FieldPath,
+): Parsed<K> | undefined {
+  const found = map.get(name);
+  if (found === undefined) {
+    sink.add('unknown-reference', at, `no OpenSLO ${kind} named "${name}"${didYouMean(name, map.keys())}`);
+  }
+  return found;
+}
+
+function durationOf(text: string): number {
+  const match = DURATION.exec(text);
+  return match === null ? 0 : Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
+}
