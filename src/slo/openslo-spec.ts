@@ -34,11 +34,9 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 const DURATION = /^([1-9][0-9]*)([mhdwMQY])$/;
 
-const DnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    error: 'must be a DNS label: lower-case letters, digits and "-", at most 63',
-  });
+const DnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: 'must be a DNS label: lower-case letters, digits and "-", at most 63',
+});
 const Duration = z.string().regex(DURATION, { error: 'must be a duration shorthand such as 5m, 1h, 28d, 2w or 1M' });
 
 const Metadata = z.strictObject({
