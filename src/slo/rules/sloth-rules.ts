@@ -42,6 +42,7 @@ const PERIOD_BURN_RATE_METRIC = 'slo:period_burn_rate:ratio';
 const WINDOW_LABEL = 'sloth_window';
 const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}/g;
 const MODE = 'cli-gen-prom';
+const OMAP_TAG = 'tag:yaml.org,2002:omap';
 
 /**
  * The rule groups Sloth generates for these SLOs, in Sloth's order: per SLO its SLI recordings, its metadata
@@ -208,7 +209,11 @@ function alertRule(
  * @param header - comment lines without the leading `#`
  */
 export function renderRuleFile(groups: ReadonlyArray<RuleGroup>, header: ReadonlyArray<string>): string {
-  const document = new Document({ groups: groups.map(yamlGroup) }, { version: '1.1' });
+  const document = new Document(
+    { groups: groups.map(yamlGroup) },
+    // Maps keep the key order; without this the 1.1 schema would tag them `!!omap`.
+    { version: '1.1', customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== OMAP_TAG) },
+  );
   const body = document.toString({ indentSeq: false, lineWidth: 0 });
   const comments = header.flatMap((line) => line.split(/\r?\n/)).map((line) => (line === '' ? '#' : `# ${line}`));
   return comments.length === 0 ? body : `${comments.join('\n')}\n\n${body}`;
