@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PostgresCluster, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { ensureDebianTool, prometheusTool } from './ensure-tools.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -27,6 +28,12 @@ const files = [...(await findTests(join(root, 'src'))), ...(await findTests(join
   (file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)),
 );
 const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
+
+// promtool and prometheus from Debian's package, for the SLO rule tests; under CI their absence fails those tests.
+const prometheus = prometheusTool(root);
+const tools = await ensureDebianTool(prometheus);
+if (!tools.ok)
+  process.stderr.write(`prometheus tools unavailable (${tools.reason}); tests that need promtool will say so\n`);
 
 let cluster: PostgresCluster | undefined;
 const env = { ...process.env };

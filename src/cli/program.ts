@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
 import { addLedgerCommand } from './commands/ledger-command.js';
 import { addServeCommand } from './commands/serve-command.js';
+import { addSloCommand } from './commands/slo-command.js';
 import { addTokenCommand } from './commands/token-command.js';
 import { addValidateCommand } from './commands/validate-command.js';
 import { EXIT_INTERNAL, EXIT_OK, exitCodeFor } from './exit-code.js';
@@ -25,6 +26,9 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
   });
   addServeCommand(program, io);
   addTokenCommand(program, io);
+  addSloCommand(program, io, (code) => {
+    exitCode = code;
+  });
   addLedgerCommand(program, io, (code) => {
     exitCode = code;
   });

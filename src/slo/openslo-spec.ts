@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { didYouMean } from '../catalogue/suggest.js';
 import type { CatalogueProblem } from '../catalogue/types.js';
@@ -18,8 +18,16 @@ export const OPENSLO_KINDS = [
 ] as const;
 type Kind = (typeof OPENSLO_KINDS)[number];
 
-/** The alert name OpenSLO SLOs get; one name for all, told apart by their labels (as Pyrra does). */
-export const OPENSLO_ALERT_NAME = 'ErrorBudgetBurn';
+/**
+ * The alert name an OpenSLO SLO gets, which OpenSLO has no field for: its id in PascalCase, such as
+ * CoreLedgerPostingAvailabilityBudgetBurn. One per SLO, so rules in Sloth's layout (whose alert labels do not
+ * name the SLO) never repeat a name and label set.
+ */
+export function openSloAlertName(id: string): string {
+  const words = id.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
+  const name = words.map((word) => `${word[0]?.toUpperCase() ?? ''}${word.slice(1)}`).join('');
+  return `${/^[A-Za-z_]/.test(name) ? name : `Slo${name}`}BudgetBurn`;
+}
 
 const MINUTE = 60_000;
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -133,7 +141,8 @@ const SloSpecSchema = z.strictObject({
     .array(
       z.strictObject({
         duration: Duration,
-        isRolling: z.boolean(),
+        // The spec: "if omitted assumed `false` if `calendar:` is present".
+        isRolling: z.boolean().optional(),
         calendar: z.strictObject({ startTime: z.string(), timeZone: z.string() }).optional(),
       }),
     )
@@ -289,9 +298,10 @@ function register(located: LocatedSpec, sink: ProblemSink, registry: Registry, l
     sink.zod(envelope.error);
     return;
   }
-  const spec = SPEC_SCHEMAS[known].safeParse(envelope.data.spec);
+  // Parsed under its own key so each issue's path leads from the document root to the value it is about.
+  const spec = z.object({ spec: SPEC_SCHEMAS[known] }).safeParse({ spec: envelope.data.spec });
   if (!spec.success) {
-    sink.zod(spec.error, ['spec']);
+    sink.zod(spec.error);
     return;
   }
   const name = envelope.data.metadata.name;
@@ -300,7 +310,7 @@ function register(located: LocatedSpec, sink: ProblemSink, registry: Registry, l
     sink.add('duplicate-name', ['metadata', 'name'], `a second OpenSLO ${known} named "${name}"`);
     return;
   }
-  target.set(name, { name, spec: spec.data, sink });
+  target.set(name, { name, spec: spec.data.spec, sink });
   lines.set(`${known}/${name}`, located.locator.position([]).line);
 }
 
@@ -317,7 +327,7 @@ function definitionsOf(
     sink.add(
       'unknown-reference',
       [...at, 'service'],
-      `unknown service "${spec.service}"${didYouMean(spec.service, services)}; SLOs belong to catalogue services`,
+      `unknown service "${spec.service}": SLOs belong to catalogue services${didYouMean(spec.service, services)}`,
     );
   }
   const period = periodOf(spec.timeWindow[0], sink, [...at, 'timeWindow', 0]);
@@ -354,7 +364,7 @@ function definitionsOf(
     }
     const indicator = resolveIndicator(spec, objective, registry, sink, where);
     if (indicator === undefined || period === undefined) continue;
-    const sli = sliOf(indicator.spec, objective, registry, sink, indicator.at);
+    const sli = sliOf(indicator.spec, objective, registry, { sink, path: where }, indicator.at);
     if (sli === undefined) continue;
     const objectiveName = spec.objectives.length === 1 ? name : `${name}-${index}`;
     definitions.push({
@@ -371,7 +381,7 @@ function definitionsOf(
       metricSource: sli.source,
       labels: {},
       alerting: {
-        name: OPENSLO_ALERT_NAME,
+        name: openSloAlertName(`${spec.service}-${objectiveName}`),
         labels: {},
         annotations: {},
         page: { disabled: false, labels: {}, annotations: {} },
@@ -393,7 +403,15 @@ function periodOf(
   if (window === undefined) return undefined;
   const duration = durationOf(window.duration);
   const unit = window.duration.at(-1) ?? '';
-  if (window.isRolling) {
+  if (window.isRolling === undefined && window.calendar === undefined) {
+    sink.add(
+      'missing-field',
+      [...at, 'isRolling'],
+      'missing required field "isRolling" (true for a rolling window; false, with calendar, for a calendar one)',
+    );
+    return undefined;
+  }
+  if (window.isRolling === true) {
     if (window.calendar !== undefined) {
       sink.add(
         'invalid-value',
@@ -420,8 +438,12 @@ function periodOf(
     );
     return undefined;
   }
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(window.calendar.startTime)) {
-    sink.add('invalid-value', [...at, 'calendar', 'startTime'], 'must be "YYYY-MM-DD hh:mm:ss"');
+  if (!isDateTime(window.calendar.startTime)) {
+    sink.add(
+      'invalid-value',
+      [...at, 'calendar', 'startTime'],
+      'must be a real date and time as "YYYY-MM-DD hh:mm:ss"',
+    );
     return undefined;
   }
   if (!IANAZone.isValidZone(window.calendar.timeZone)) {
@@ -507,7 +529,7 @@ function sliOf(
   sli: z.output<typeof SliSpecSchema>,
   objective: z.output<typeof Objective>,
   registry: Registry,
-  owner: ProblemSink,
+  owner: { sink: ProblemSink; path: FieldPath },
   at: { sink: ProblemSink; path: FieldPath },
 ): { spec: SliSpec; source: string | undefined } | undefined {
   const { sink, path } = at;
@@ -517,7 +539,7 @@ function sliOf(
   }
   if (sli.thresholdMetric !== undefined) {
     if (objective.op === undefined || objective.value === undefined) {
-      owner.add('missing-field', ['spec', 'objectives'], 'a thresholdMetric objective needs op and value');
+      owner.sink.add('missing-field', owner.path, 'a thresholdMetric objective needs op and value');
       return undefined;
     }
     const metric = metricOf(sli.thresholdMetric, registry, sink, [...path, 'thresholdMetric'], false);
@@ -605,6 +627,14 @@ function reference<K extends Kind>(
     sink.add('unknown-reference', at, `no OpenSLO ${kind} named "${name}"${didYouMean(name, map.keys())}`);
   }
   return found;
+}
+
+/** Go's `time.DateTime` layout, as the OpenSLO SDK parses it: a real date, hours 00 to 23. */
+function isDateTime(text: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(text) &&
+    DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: 'UTC' }).isValid
+  );
 }
 
 function durationOf(text: string): number {

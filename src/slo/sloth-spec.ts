@@ -88,7 +88,7 @@ export function parseSlothSpec(
     sink.add(
       'unknown-reference',
       ['service'],
-      `unknown service "${document.service}"${didYouMean(document.service, services)}; SLOs belong to catalogue services`,
+      `unknown service "${document.service}": SLOs belong to catalogue services${didYouMean(document.service, services)}`,
     );
   }
   if (document.slo_plugins !== undefined) {
