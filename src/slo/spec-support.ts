@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CatalogueProblem } from '../catalogue/types.js';
 import type { FieldPath, YamlLocator } from '../catalogue/yaml-locator.js';
-import { issueProblems } from '../catalogue/zod-problems.js';
+import { issueProblems, valueAt } from '../catalogue/zod-problems.js';
 
 /** An SLO document as the catalogue found it, with the locator that turns a field path into file:line:column. */
 export interface LocatedSpec {
@@ -31,8 +31,10 @@ export class ProblemSink {
   ) {}
 
   zod(error: z.ZodError, prefix: FieldPath = []): void {
+    // Issue paths are relative to the value parsed, which sits at `prefix` inside the document.
+    const parsed = valueAt(this.raw, prefix);
     for (const issue of error.issues) {
-      this.problems.push(...issueProblems(this.locator, issue, this.raw, this.knownFields, prefix));
+      this.problems.push(...issueProblems(this.locator, issue, parsed, this.knownFields, prefix));
     }
   }
 
