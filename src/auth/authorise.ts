@@ -24,5 +24,9 @@ function describe(permission: Permission): string {
       return 'read the ledger, its proofs and checkpoints';
     case 'ledger:manage':
       return 'sign checkpoints, export evidence or erase restricted data';
+    case 'slo:read':
+      return 'read SLOs and their error budgets';
+    case 'slo:ingest':
+      return 'push SLI points';
   }
 }

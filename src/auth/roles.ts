@@ -11,17 +11,19 @@ export const PERMISSIONS = [
   'tokens:manage',
   'ledger:read',
   'ledger:manage',
+  'slo:read',
+  'slo:ingest',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read'];
+const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read', 'slo:read'];
 
 /** Integration tokens may only deliver to the one webhook they are scoped to; they read nothing. */
 export const ROLE_PERMISSIONS = {
   viewer: READ_ONLY,
   responder: READ_ONLY,
-  engineer: READ_ONLY,
+  engineer: [...READ_ONLY, 'slo:ingest'],
   approver: READ_ONLY,
   auditor: [...READ_ONLY, 'tokens:read', 'ledger:read'],
   admin: PERMISSIONS,

@@ -59,6 +59,29 @@ export const ConfigSchema = z.strictObject({
         .default('1s'),
     })
     .prefault({}),
+  slo: z
+    .strictObject({
+      /** Where SLIs come from: the embedded per-minute store fed by pushes, or a Prometheus-compatible query API. */
+      telemetry: z.enum(['embedded', 'prometheus']).default('embedded'),
+      /** The Prometheus (Thanos, Mimir, VictoriaMetrics) base URL, for telemetry: prometheus. */
+      prometheusUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+      /** How often every SLO is evaluated. */
+      evaluationInterval: z
+        .string()
+        .refine(
+          (text) => {
+            const parsed = parseDuration(text);
+            return parsed.ok && parsed.milliseconds >= 1_000 && parsed.milliseconds <= 3_600_000;
+          },
+          { error: 'must be a duration from 1s to 1h, such as 1m' },
+        )
+        .default('1m'),
+    })
+    .prefault({})
+    .refine((slo) => slo.telemetry !== 'prometheus' || slo.prometheusUrl !== undefined, {
+      error: 'telemetry: prometheus needs prometheusUrl',
+      path: ['prometheusUrl'],
+    }),
   logging: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),

@@ -16,6 +16,9 @@ export const ENVIRONMENT_OVERRIDES = {
   SRE_AGENT_LEDGER_ORIGIN: ['ledger', 'origin'],
   SRE_AGENT_LEDGER_KEY_FILE: ['ledger', 'keyFile'],
   SRE_AGENT_LEDGER_KEY: ['ledger', 'key'],
+  SRE_AGENT_SLO_TELEMETRY: ['slo', 'telemetry'],
+  SRE_AGENT_PROMETHEUS_URL: ['slo', 'prometheusUrl'],
+  SRE_AGENT_SLO_EVALUATION_INTERVAL: ['slo', 'evaluationInterval'],
   SRE_AGENT_TIME_ZONE: ['display', 'timeZone'],
 } as const satisfies Readonly<Record<string, readonly [string, string]>>;
 

@@ -133,11 +133,17 @@ export function evaluateSlo(
   const consumed = periodRatio === undefined ? undefined : periodRatio / budget;
   // A calendar period part-way through has spent its errors against the whole period's budget.
   const spent =
-    consumed === undefined ? undefined : slo.period.kind === 'rolling' ? consumed : (consumed * elapsed) / slo.period.duration;
+    consumed === undefined
+      ? undefined
+      : slo.period.kind === 'rolling'
+        ? consumed
+        : (consumed * elapsed) / slo.period.duration;
   const remaining = spent === undefined ? undefined : 1 - spent;
   const current = burn(HOUR);
   const exhaustion =
-    remaining === undefined || current === undefined ? undefined : timeToExhaustion(remaining, current, slo.period.duration);
+    remaining === undefined || current === undefined
+      ? undefined
+      : timeToExhaustion(remaining, current, slo.period.duration);
 
   const tiers: TierStatus[] = [];
   const transitions: TierTransition[] = [];
@@ -146,7 +152,9 @@ export function evaluateSlo(
     const longEvents = sli.get(tier.longWindow)?.events;
     const lowTraffic = longEvents !== undefined && !meetsLowTrafficGuard(longEvents, slo.alerting.minimumEvents);
     const burning =
-      tier.enabled && !lowTraffic && tierFiring(ratio(tier.shortWindow), ratio(tier.longWindow), tier, slo.objectivePercent);
+      tier.enabled &&
+      !lowTraffic &&
+      tierFiring(ratio(tier.shortWindow), ratio(tier.longWindow), tier, slo.objectivePercent);
     const after = nextState(before, burning, tier.for, now);
     const status: TierStatus = {
       name: tier.name,

@@ -65,6 +65,16 @@ export interface LedgerCheckpointsTable {
   note: string;
 }
 
+/** Each SLO burn-rate tier's state, projected from `slo.burn_alert.*` events. */
+export interface SloTierStatesTable {
+  slo_id: string;
+  tier: string;
+  severity: string;
+  state: string;
+  since: string;
+  event_id: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   catalogue_loads: CatalogueLoadsTable;
@@ -72,6 +82,7 @@ export interface Database {
   ledger_nodes: LedgerNodesTable;
   ledger_head: LedgerHeadTable;
   ledger_checkpoints: LedgerCheckpointsTable;
+  slo_tier_states: SloTierStatesTable;
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
