@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { formatProblem, loadCatalogueFiles } from '../../catalogue/index.js';
 import { formatDuration } from '../../clock/index.js';
@@ -38,6 +38,20 @@ export function addSloCommand(program: Command, io: CliIo, setExit: (code: numbe
     .option('--tests <dir>', 'also write a promtool test per SLO (with its alerts file) into this directory')
     .action(async (path: string | undefined, flags: RulesFlags) => {
       const extraLabels = parseLabels(flags.extraLabel);
+      const catalogueSource = resolve(path ?? io.env.SRE_AGENT_CATALOGUE ?? 'catalogue');
+      for (const [flag, target] of [
+        ['-o', flags.output],
+        ['--tests', flags.tests],
+      ] as const) {
+        if (target !== undefined && isInside(resolve(target), catalogueSource)) {
+          throw new InputError(
+            `${flag} ${target} is inside the catalogue, which would read the rules back as SLO specs`,
+            {
+              details: [{ path: flag, message: 'must be outside the catalogue directory' }],
+            },
+          );
+        }
+      }
       const slos = await loadSlos(path, io);
       if (slos === undefined) {
         setExit(EXIT_PROBLEMS);
@@ -151,6 +165,11 @@ function parseLabels(pairs: ReadonlyArray<string>): Record<string, string> {
     labels[match[1] ?? ''] = match[2] ?? '';
   }
   return labels;
+}
+
+function isInside(target: string, directory: string): boolean {
+  const path = relative(directory, target);
+  return path === '' || (!path.startsWith('..') && !path.startsWith('/'));
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -21,6 +21,12 @@ export interface PromtoolTestFile {
   readonly testText: string;
 }
 
+interface Scenario {
+  readonly name: string;
+  /** The error ratio fed for each window. */
+  readonly value: (window: number) => number;
+}
+
 export type PromtoolTestResult =
   | { readonly ok: true; readonly file: PromtoolTestFile }
   | { readonly ok: false; readonly sloId: string; readonly reason: string };
@@ -62,22 +68,48 @@ export function promtoolTestFor(
   const evalMinutes = Math.ceil(longestFor / 60_000) + 10;
   const budget = errorBudget(slo.objectivePercent);
 
+  const scenarios: Scenario[] = SCENARIO_MULTIPLES.map((multiple) => ({
+    name: `error ratio at ${multiple} times the budget in every window`,
+    value: () => budget * multiple,
+  }));
+  // Per tier: just above its factor in its own two windows fires it alone; just below, or only in the long
+  // window, fires nothing. These catch a wrong factor or window that the flat scenarios cannot.
+  for (const tier of slo.alerting.tiers.filter((candidate) => candidate.enabled)) {
+    const own = (factor: number, long: boolean, short: boolean) => (window: number) =>
+      (window === tier.longWindow && long) || (window === tier.shortWindow && short) ? budget * factor : 0;
+    scenarios.push(
+      {
+        name: `${tier.name} just above ${formatGoFloat(tier.factor)}x in its windows`,
+        value: own(tier.factor * 1.05, true, true),
+      },
+      {
+        name: `${tier.name} just below ${formatGoFloat(tier.factor)}x in its windows`,
+        value: own(tier.factor * 0.95, true, true),
+      },
+      {
+        name: `${tier.name} above ${formatGoFloat(tier.factor)}x in its long window only`,
+        value: own(tier.factor * 1.05, true, false),
+      },
+    );
+  }
+
   const tests = [];
-  for (const multiple of SCENARIO_MULTIPLES) {
-    const value = formatGoFloat(budget * multiple);
+  for (const scenario of scenarios) {
+    // The exact doubles promtool will read from the series text.
+    const values = new Map(windows.map((window) => [window, Number(formatGoFloat(scenario.value(window)))]));
     const inputSeries = windows.map((window) => ({
       series: seriesText(
         `${metric}${promDuration(window)}`,
         mergeLabels(seriesLabels, { [windowLabel]: promDuration(window) }),
       ),
-      values: `${value}x${evalMinutes + 10}`,
+      values: `${formatGoFloat(values.get(window) ?? 0)}x${evalMinutes + 10}`,
     }));
     const alertRuleTests = [];
     // Every alert name is checked: burn-rate alerts fire as their tiers say; the no-data alert stays silent.
     for (const name of new Set(alerts.map((alert) => alert.alert))) {
       const expected = [];
       for (const alert of alerts.filter((candidate) => candidate.alert === name)) {
-        if (!isBurnAlert(alert) || !firesAt(alert, slo, format, multiple)) continue;
+        if (!isBurnAlert(alert) || !firesWith(alert, slo, format, values)) continue;
         const labels = mergeLabels(seriesLabels, alert.labels);
         const annotations: Record<string, string> = {};
         for (const [key, text] of Object.entries(alert.annotations)) {
@@ -92,7 +124,7 @@ export function promtoolTestFor(
       alertRuleTests.push({ eval_time: `${evalMinutes}m`, alertname: name, exp_alerts: expected });
     }
     tests.push({
-      name: `${slo.id}: error ratio at ${multiple} times the budget`,
+      name: `${slo.id}: ${scenario.name}`,
       interval: '1m',
       input_series: inputSeries,
       alert_rule_test: alertRuleTests,
@@ -103,11 +135,18 @@ export function promtoolTestFor(
   return { ok: true, file: { alertsFile, alertsGroups: alertGroups, testFile: `${slo.id}.test.yaml`, testText } };
 }
 
-/** Whether an alert rule's tiers fire at this multiple of the budget (strictly above the factor, as `>`). */
-function firesAt(alert: AlertingRule, slo: SloDefinition, format: RuleFormat, multiple: number): boolean {
+/** Whether an alert's tiers fire with these per-window error ratios: both windows strictly above, as `>` does. */
+function firesWith(
+  alert: AlertingRule,
+  slo: SloDefinition,
+  format: RuleFormat,
+  values: ReadonlyMap<number, number>,
+): boolean {
   const tiers = slo.alerting.tiers.filter((tier) => tier.enabled);
-  const budget = errorBudget(slo.objectivePercent);
-  const burning = (tier: BurnRateTier): boolean => multiple * budget > tier.factor * budget;
+  const threshold = (tier: BurnRateTier): number =>
+    Number(formatGoFloat(tier.factor)) * Number(formatGoFloat(errorBudget(slo.objectivePercent)));
+  const burning = (tier: BurnRateTier): boolean =>
+    (values.get(tier.shortWindow) ?? 0) > threshold(tier) && (values.get(tier.longWindow) ?? 0) > threshold(tier);
   if (format === 'native') {
     const tier = tiers.find((candidate) => candidate.name === alert.labels.slo_tier);
     return tier !== undefined && burning(tier);
