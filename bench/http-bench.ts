@@ -82,6 +82,7 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
       catalogue,
       metrics,
       ledger: runtime.ledgerService,
+      slos: runtime.slos,
     });
     closers.push(() => app.close());
     const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -6,12 +6,14 @@ import type { TokenService } from '../auth/index.js';
 import type { CatalogueService } from '../catalogue/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { Metrics } from '../observability/index.js';
+import type { SloService } from '../slo/slo-service.js';
 import type { Store } from '../store/index.js';
 import { authenticateRequests } from './authenticate.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
+import { sloRoutes } from './routes/slo-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppDependencies {
@@ -23,6 +25,7 @@ export interface AppDependencies {
   readonly catalogue: CatalogueService;
   readonly metrics: Metrics;
   readonly ledger: LedgerService;
+  readonly slos: SloService;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -78,6 +81,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(catalogueRoutes(deps.catalogue));
     await api.register(tokenRoutes(deps.tokens));
     await api.register(ledgerRoutes(deps.ledger));
+    await api.register(sloRoutes(deps.slos));
   };
   await app.register(authenticatedApi);
 

@@ -6,7 +6,13 @@ import type { Clock } from '../clock/index.js';
 import type { Config } from '../config/index.js';
 import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
 import { Metrics } from '../observability/index.js';
+import { SloEvaluator } from '../slo/slo-evaluator.js';
+import { SloService } from '../slo/slo-service.js';
+import type { SloDefinition } from '../slo/types.js';
 import { openStore, type Store, type StoreOptions } from '../store/index.js';
+import { EmbeddedSliStore } from '../telemetry/embedded-sli-store.js';
+import { PrometheusSource } from '../telemetry/prometheus-source.js';
+import type { TelemetrySource } from '../telemetry/telemetry-source.js';
 import { VERSION } from '../version.js';
 import { allProjectors } from './projectors.js';
 
@@ -21,6 +27,11 @@ export interface Runtime {
   readonly tokens: TokenService;
   readonly catalogue: CatalogueService;
   readonly metrics: Metrics;
+  readonly telemetry: TelemetrySource;
+  /** The embedded SLI store, when SLIs are pushed rather than read from Prometheus. */
+  readonly sliStore: EmbeddedSliStore | undefined;
+  readonly sloEvaluator: SloEvaluator;
+  readonly slos: SloService;
   close(): Promise<void>;
 }
 
@@ -93,6 +104,27 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     onLoad: (outcome) => metrics.catalogueReloads.inc({ outcome }),
   });
   metrics.watchCatalogue(catalogue);
+
+  const sliStore = config.slo.telemetry === 'embedded' ? EmbeddedSliStore.create(store.db, options.clock) : undefined;
+  const telemetry: TelemetrySource =
+    sliStore ?? PrometheusSource.create({ baseUrl: config.slo.prometheusUrl ?? 'http://127.0.0.1:9090' });
+  const catalogueSlos = (): ReadonlyArray<SloDefinition> =>
+    catalogue.status().loaded ? catalogue.index().catalogue.slos : [];
+  const sloEvaluator = SloEvaluator.create({
+    ledger,
+    db: store.db,
+    telemetry,
+    clock: options.clock,
+    slos: catalogueSlos,
+    onError: (error) => logger?.error({ err: error }, 'SLO evaluation failed; retrying on the next tick'),
+  });
+  const slos = SloService.create({
+    slos: catalogueSlos,
+    evaluator: sloEvaluator,
+    telemetry,
+    points: sliStore,
+    clock: options.clock,
+  });
   return {
     config,
     clock: options.clock,
@@ -103,6 +135,10 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     tokens,
     catalogue,
     metrics,
+    telemetry,
+    sliStore,
+    sloEvaluator,
+    slos,
     async close() {
       try {
         // What this process appended is covered by a signed checkpoint before it goes.

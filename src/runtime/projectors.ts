@@ -1,8 +1,9 @@
 import { tokenProjector } from '../auth/index.js';
 import { catalogueLoadProjector } from '../catalogue/index.js';
 import { ProjectorRegistry } from '../ledger/index.js';
+import { sloTierProjector } from '../slo/slo-tier-projector.js';
 
 /** Every projector, so that appends and `ledger replay` agree on what each event type writes. */
 export function allProjectors(): ProjectorRegistry {
-  return ProjectorRegistry.of([tokenProjector, catalogueLoadProjector]);
+  return ProjectorRegistry.of([tokenProjector, catalogueLoadProjector, sloTierProjector]);
 }

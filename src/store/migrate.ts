@@ -1,12 +1,14 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as ledger from './migrations/0002-ledger.js';
+import * as sloPoints from './migrations/0003-slo-points.js';
 import * as sloTierStates from './migrations/0004-slo-tier-states.js';
 import type { Store } from './store.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-ledger': ledger,
+  '0003-slo-points': sloPoints,
   '0004-slo-tier-states': sloTierStates,
 };
 

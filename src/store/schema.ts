@@ -75,6 +75,31 @@ export interface SloTierStatesTable {
   event_id: string;
 }
 
+/** Per-minute SLI counts of one SLO; `minute` is the Unix minute, `cum_*` the running totals through it. */
+export interface SloPointsTable {
+  slo_id: string;
+  minute: BigIntColumn;
+  good: BigIntColumn;
+  total: BigIntColumn;
+  cum_good: BigIntColumn;
+  cum_total: BigIntColumn;
+}
+
+/** The digest of every SLI batch ingested, so that a repeated batch is counted once. */
+export interface SloPointBatchesTable {
+  slo_id: string;
+  digest: string;
+  received_at: string;
+}
+
+/** One row per SLO with SLI data: the lock ingests take, and the running totals of minutes retention removed. */
+export interface SloPointSeriesTable {
+  slo_id: string;
+  base_good: BigIntColumn;
+  base_total: BigIntColumn;
+  updated_at: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   catalogue_loads: CatalogueLoadsTable;
@@ -82,6 +107,9 @@ export interface Database {
   ledger_nodes: LedgerNodesTable;
   ledger_head: LedgerHeadTable;
   ledger_checkpoints: LedgerCheckpointsTable;
+  slo_points: SloPointsTable;
+  slo_point_batches: SloPointBatchesTable;
+  slo_point_series: SloPointSeriesTable;
   slo_tier_states: SloTierStatesTable;
 }
 

@@ -166,10 +166,14 @@ export class PrometheusSource implements TelemetrySource {
     }
     // fetch refuses URLs with credentials, so they travel as basic auth unless an Authorization header is given.
     if (url.username !== '' || url.password !== '') {
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
+      const credentials = decodeCredentials(url);
+      if (credentials === undefined) {
+        throw new InputError('the Prometheus telemetry source options are not valid', {
+          details: [{ path: 'baseUrl', message: 'holds credentials that are not valid percent-encoding' }],
+        });
+      }
       if (!headers.has('authorization')) {
-        headers.set('authorization', `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
+        headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
       }
       url.username = '';
       url.password = '';
@@ -500,6 +504,14 @@ function withWindow(query: string, windowMs: number): string {
 /** Days as the largest unit (`28d`), which every Prometheus-compatible back end reads. */
 function promWindow(windowMs: number): string {
   return formatDuration(windowMs);
+}
+
+function decodeCredentials(url: URL): string | undefined {
+  try {
+    return `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function promNumber(value: number): string {

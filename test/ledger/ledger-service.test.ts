@@ -330,6 +330,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(clean.tables, [
         { name: 'api_tokens', rows: 3 },
         { name: 'catalogue_loads', rows: 3 },
+        { name: 'slo_tier_states', rows: 0 },
       ]);
 
       await db.updateTable('api_tokens').set({ role: 'admin' }).where('id', '=', alpha.summary.id).execute();

@@ -138,7 +138,11 @@ class PrometheusProcess implements RunningPrometheus {
   async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (!this.isRunning()) throw this.startError('exited before it was ready');
+      if (!this.isRunning()) {
+        // Lets a spawn failure reach the log first.
+        await this.exitsWithin(1_000);
+        throw this.startError('exited before it was ready');
+      }
       const ready = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then(
         async (response) => {
           await response.body?.cancel();

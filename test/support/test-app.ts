@@ -67,6 +67,7 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
     catalogue,
     metrics: runtime.metrics,
     ledger: runtime.ledgerService,
+    slos: runtime.slos,
   });
   let counter = 0;
   return {

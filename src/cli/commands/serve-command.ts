@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { systemPrincipal } from '../../auth/index.js';
 import { parseDuration, SystemClock } from '../../clock/index.js';
-import { CatalogueInvalidError } from '../../errors/index.js';
+import { CatalogueInvalidError, InputError } from '../../errors/index.js';
 import { buildApp } from '../../http/index.js';
 import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
 import { createRuntime } from '../../runtime/create-runtime.js';
+import { DemoTraffic } from '../../slo/demo-traffic.js';
 import { VERSION } from '../../version.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDetail } from '../format-detail.js';
@@ -16,6 +17,7 @@ interface ServeFlags extends StorageFlags {
   readonly host?: string;
   readonly port?: string;
   readonly bootstrapAdminToken?: boolean;
+  readonly demoTraffic?: boolean;
 }
 
 export function addServeCommand(program: Command, io: CliIo): void {
@@ -26,6 +28,10 @@ export function addServeCommand(program: Command, io: CliIo): void {
       .option('--catalogue <path>', 'catalogue file or directory (default ./catalogue)')
       .option('--host <host>', 'address to listen on (default 127.0.0.1)')
       .option('--port <port>', 'port to listen on (default 8080; 0 picks a free one)')
+      .option(
+        '--demo-traffic',
+        'DEMO ONLY: push synthetic SLI points for every SLO (three days of history, then live, with outages)',
+      )
       .option(
         '--bootstrap-admin-token',
         'when the database has no token at all, create an admin token and print it once on the terminal',
@@ -67,6 +73,24 @@ export function addServeCommand(program: Command, io: CliIo): void {
       },
     });
 
+    const evaluation = parseDuration(config.slo.evaluationInterval);
+    runtime.sloEvaluator.start(evaluation.ok ? evaluation.milliseconds : 60_000);
+    let demo: DemoTraffic | undefined;
+    if (flags.demoTraffic === true) {
+      if (runtime.sliStore === undefined) {
+        throw new InputError('--demo-traffic needs the embedded SLI store (slo.telemetry: embedded)');
+      }
+      logger.warn('DEMO TRAFFIC is on: the SLI points of every SLO are synthetic, not measurements');
+      demo = DemoTraffic.create({
+        sink: runtime.sliStore,
+        clock: runtime.clock,
+        slos: () => (runtime.catalogue.status().loaded ? runtime.catalogue.index().catalogue.slos : []),
+        tickMs: 15_000,
+        onError: (error) => logger.error({ err: error }, 'demo traffic failed to push points'),
+      });
+      await demo.start();
+    }
+
     const app = await buildApp({
       version: VERSION,
       bodyLimit: config.server.bodyLimit,
@@ -76,6 +100,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
       catalogue: runtime.catalogue,
       metrics: runtime.metrics,
       ledger: runtime.ledgerService,
+      slos: runtime.slos,
     });
     // Listen for signals before announcing the address, so a SIGTERM sent the moment we say we are up is handled.
     const stopped = new Promise<void>((resolve) => {
@@ -110,6 +135,8 @@ export function addServeCommand(program: Command, io: CliIo): void {
             `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
     );
     await stopped;
+    await demo?.stop();
+    await runtime.sloEvaluator.stop();
     await checkpointer.stop();
     await runtime.close();
     logger.info('stopped');
