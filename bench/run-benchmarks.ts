@@ -2,7 +2,7 @@
  * Runs each benchmark in turn, or only those named as arguments (`npm run bench -- ledger`), and prints its figures
  * beside an anchor measured in the same run on the same machine. `BENCH_SECONDS` (default 3) sets how long each
  * measurement lasts; `BENCH_LEDGER_ENTRIES` (default 1,000,000) sizes the ledger that is verified end to end, and
- * `BENCH_POSTGRES=0` skips the ledger's PostgreSQL figures.
+ * `BENCH_POSTGRES=0` skips the PostgreSQL figures of the ledger and the SLI store.
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -11,6 +11,7 @@ import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
 import { formatLedgerBench, type LedgerBenchSettings, ledgerBench } from './ledger-bench.js';
 import type { BenchOptions } from './measure.js';
+import { formatSloStoreBench, sloStoreBench } from './slo-store-bench.js';
 
 interface Benchmark {
   readonly name: string;
@@ -64,6 +65,14 @@ const BENCHMARKS = [
       const result = await ledgerBench(options, ledgerSettings);
       if (result.postgres.status === 'failed') process.exitCode = 1;
       return formatLedgerBench(result);
+    },
+  },
+  {
+    name: 'slo-store',
+    run: async (options) => {
+      const result = await sloStoreBench(options, { postgres: ledgerSettings.postgres });
+      if (result.postgresTick.status === 'failed') process.exitCode = 1;
+      return formatSloStoreBench(result);
     },
   },
 ] as const satisfies ReadonlyArray<Benchmark>;

@@ -253,14 +253,15 @@ export class EmbeddedSliStore implements TelemetrySource {
     const now = this.clock.now();
     const forgetBefore = new Date(now.getTime() - SLI_BATCH_LIMITS.maxAgeMs - SLI_BATCH_LIMITS.maxFutureMs);
     return this.db.transaction().execute(async (tx) => {
+      // Locks every series first, so that the bases read by the next statement include every ingest before it.
+      await tx.updateTable('slo_point_series').set({ updated_at: now.toISOString() }).execute();
       const latestRemoved = (column: 'cum_good' | 'cum_total') => sql`(
         select ${sql.ref(`q.${column}`)} from slo_points q
         where q.slo_id = slo_point_series.slo_id and q.minute < ${cutoffMinute}
         order by q.minute desc limit 1)`;
       await sql`
         update slo_point_series
-        set base_good = ${latestRemoved('cum_good')}, base_total = ${latestRemoved('cum_total')},
-          updated_at = ${now.toISOString()}
+        set base_good = ${latestRemoved('cum_good')}, base_total = ${latestRemoved('cum_total')}
         where exists (
           select 1 from slo_points q where q.slo_id = slo_point_series.slo_id and q.minute < ${cutoffMinute})
       `.execute(tx);

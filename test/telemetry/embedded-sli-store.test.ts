@@ -71,8 +71,13 @@ async function windowsOf(
 
 async function rowCounts(testStore: TestStore): Promise<Record<string, number>> {
   const db = testStore.store.db;
-  const count = async (table: 'slo_points' | 'slo_point_batches' | 'slo_point_series') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'slo_points' | 'slo_point_batches' | 'slo_point_series') => {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
   return {
     slo_points: await count('slo_points'),
     slo_point_batches: await count('slo_point_batches'),
