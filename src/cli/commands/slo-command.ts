@@ -1,15 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Principal } from '../../auth/index.js';
 import { formatProblem, loadCatalogueFiles } from '../../catalogue/index.js';
 import { formatDuration } from '../../clock/index.js';
 import { InputError } from '../../errors/index.js';
 import { generateRules } from '../../slo/rule-generation.js';
 import { renderRuleFile } from '../../slo/rules/prometheus-format.js';
+import { SloService, type SloView } from '../../slo/slo-service.js';
 import type { SloDefinition } from '../../slo/types.js';
 import { VERSION } from '../../version.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK, EXIT_PROBLEMS } from '../exit-code.js';
+import { type StorageFlags, withStorageOptions } from './config-options.js';
+import { withRuntime } from './with-runtime.js';
 
 interface RulesFlags {
   readonly format: 'sloth' | 'native';
@@ -88,6 +92,35 @@ export function addSloCommand(program: Command, io: CliIo, setExit: (code: numbe
       setExit(EXIT_OK);
     });
 
+  withStorageOptions(
+    slo
+      .command('status')
+      .description('the live status of one SLO (or all): budget left, burn rate per window, tier states')
+      .argument('[id]', 'the SLO id, such as card-payments-gateway-authorisation-availability')
+      .option('--catalogue <path>', 'catalogue file or directory (default from the configuration)')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string | undefined, flags: StorageFlags & { catalogue?: string; json?: boolean }) => {
+    const principal: Principal = { kind: 'local', user: io.user };
+    // Read the catalogue without loading it into the server's record: a status query changes nothing.
+    const slos = await loadSlos(flags.catalogue, io);
+    if (slos === undefined) {
+      setExit(EXIT_PROBLEMS);
+      return;
+    }
+    await withRuntime(io, flags, async (runtime) => {
+      const service = SloService.create({
+        slos: () => slos,
+        evaluator: runtime.sloEvaluator,
+        telemetry: runtime.telemetry,
+        points: runtime.sliStore,
+        clock: runtime.clock,
+      });
+      const views = id === undefined ? await service.list(principal) : [await service.get(principal, id)];
+      io.stdout(flags.json === true ? `${JSON.stringify(views, null, 2)}\n` : views.map(formatStatus).join('\n'));
+    });
+    setExit(EXIT_OK);
+  });
+
   slo
     .command('list')
     .description('list the SLOs defined in the catalogue, with objective, period, budget and alert tiers')
@@ -119,6 +152,31 @@ export function addSloCommand(program: Command, io: CliIo, setExit: (code: numbe
       }
       setExit(EXIT_OK);
     });
+}
+
+function formatStatus(view: SloView): string {
+  const status = view.status;
+  const percent = (value: number | undefined, digits = 2): string =>
+    value === undefined ? 'no data' : `${(value * 100).toFixed(digits)} %`;
+  const lines = [
+    `${view.definition.id} (${view.definition.service}): objective ${view.definition.objectivePercent} % over ${status.period} (${status.budgeting})`,
+    `  SLI over the period: ${percent(status.sli, 3)}; error budget left: ${percent(status.budgetRemaining, 1)}` +
+      (status.budgetRemainingMinutes === undefined
+        ? ''
+        : ` (${Math.max(0, status.budgetRemainingMinutes).toFixed(1)} minutes of complete failure)`),
+    `  burn rate: ${
+      Object.entries(status.burnRates)
+        .map(([window, rate]) => `${window} ${rate === undefined ? '-' : rate.toFixed(2)}`)
+        .join(', ') || 'no data'
+    }`,
+    `  budget exhausted in: ${status.timeToExhaustion ?? 'not burning'}`,
+    ...status.tiers.map(
+      (tier) =>
+        `  ${tier.name} (${tier.severity}, ${tier.longWindow}/${tier.shortWindow} over ${tier.factor}x): ${tier.state}` +
+        `${tier.since === undefined ? '' : ` since ${tier.since}`}${tier.lowTraffic ? ' (too little traffic to judge)' : ''}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 async function loadSlos(path: string | undefined, io: CliIo): Promise<ReadonlyArray<SloDefinition> | undefined> {

@@ -8,8 +8,9 @@ export async function withRuntime<T>(
   io: CliIo,
   flags: StorageFlags,
   work: (runtime: Runtime) => Promise<T>,
+  more: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
 ): Promise<T> {
-  const config = await configFrom(io, flags);
+  const config = await configFrom(io, flags, more);
   const runtime = await createRuntime(config, { clock: SystemClock.create(), processMetrics: false });
   try {
     return await work(runtime);
