@@ -5,8 +5,9 @@ import type { SloDefinition } from './types.js';
 /**
  * DEMO DATA, never real telemetry: synthetic good/total points for every SLO, so that a fresh `npm start` shows
  * budgets moving and a burn-rate alert firing within minutes. It backfills three days, then adds points for the
- * current minute on every tick. Every twenty minutes one SLO (in turn) has a five-minute outage at 5 % errors,
- * enough to page on a 99.9 % objective within a minute or two.
+ * current minute on every tick. History has a short daily blip per SLO; live, two minutes after start and then
+ * every half hour, one SLO (in turn) has a five-minute outage with half its requests failing, enough to page on a 99.9 % objective
+ * within a minute or two.
  */
 export interface DemoTrafficOptions {
   readonly sink: SliPointSink;
@@ -20,13 +21,17 @@ export interface DemoTrafficOptions {
 
 const MINUTE = 60_000;
 const BACKFILL_MINUTES = 3 * 24 * 60;
-const OUTAGE_EVERY_MINUTES = 20;
+const OUTAGE_EVERY_MINUTES = 30;
+const FIRST_OUTAGE_AFTER_MINUTES = 2;
 const OUTAGE_MINUTES = 5;
-const OUTAGE_ERROR_RATIO = 0.05;
+const OUTAGE_ERROR_RATIO = 0.5;
+const DAILY_BLIP_MINUTES = 5;
+const DAILY_BLIP_ERROR_RATIO = 0.01;
 
 export class DemoTraffic {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private startMinute = 0;
 
   private constructor(private readonly options: DemoTrafficOptions) {}
 
@@ -36,6 +41,7 @@ export class DemoTraffic {
 
   /** Backfills history, then pushes points on every tick until stopped. */
   async start(): Promise<void> {
+    this.startMinute = Math.floor(this.options.clock.now().getTime() / MINUTE);
     await this.backfill();
     this.timer = setInterval(() => {
       if (this.running !== undefined) return;
@@ -59,11 +65,16 @@ export class DemoTraffic {
     const noise = pseudoRandom(minute * 31 + index);
     const total = Math.round(perMinute * (0.8 + 0.4 * noise));
     const budget = (100 - slo.objectivePercent) / 100;
-    const slot = Math.floor(minute / OUTAGE_EVERY_MINUTES);
-    const inOutage =
-      slot % Math.max(1, this.options.slos().length) === index && minute % OUTAGE_EVERY_MINUTES < OUTAGE_MINUTES;
+    const count = Math.max(1, this.options.slos().length);
+    const live = minute - this.startMinute - FIRST_OUTAGE_AFTER_MINUTES;
+    const outage =
+      live >= 0 &&
+      Math.floor(live / OUTAGE_EVERY_MINUTES) % count === index &&
+      live % OUTAGE_EVERY_MINUTES < OUTAGE_MINUTES;
+    const intoDay = (minute % 1_440) - ((600 + index * 97) % 1_440);
+    const blip = minute < this.startMinute && intoDay >= 0 && intoDay < DAILY_BLIP_MINUTES;
     // Normally a fifth of the sustainable error rate, so budgets recover between outages.
-    const ratio = inOutage ? OUTAGE_ERROR_RATIO : budget * 0.2 * (0.5 + noise);
+    const ratio = outage ? OUTAGE_ERROR_RATIO : blip ? DAILY_BLIP_ERROR_RATIO : budget * 0.2 * (0.5 + noise);
     const bad = Math.min(total, Math.round(total * ratio));
     return { time: new Date(minute * MINUTE), good: total - bad, total };
   }
@@ -80,7 +91,8 @@ export class DemoTraffic {
     }
   }
 
-  private async pushCurrent(): Promise<void> {
+  /** One tick's points for the current minute; `start` runs it on a timer. */
+  async pushCurrent(): Promise<void> {
     const now = this.options.clock.now();
     const minute = Math.floor(now.getTime() / MINUTE);
     const share = this.options.tickMs / MINUTE;
