@@ -11,6 +11,7 @@ import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
 import { formatLedgerBench, type LedgerBenchSettings, ledgerBench } from './ledger-bench.js';
 import type { BenchOptions } from './measure.js';
+import { formatSloBench, sloBench } from './slo-bench.js';
 import { formatSloStoreBench, sloStoreBench } from './slo-store-bench.js';
 
 interface Benchmark {
@@ -73,6 +74,14 @@ const BENCHMARKS = [
       const result = await sloStoreBench(options, { postgres: ledgerSettings.postgres });
       if (result.postgresTick.status === 'failed') process.exitCode = 1;
       return formatSloStoreBench(result);
+    },
+  },
+  {
+    name: 'slo',
+    run: async (options) => {
+      const result = await sloBench(options);
+      if (result.prometheus.status === 'failed') process.exitCode = 1;
+      return formatSloBench(result);
     },
   },
 ] as const satisfies ReadonlyArray<Benchmark>;

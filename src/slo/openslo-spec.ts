@@ -3,9 +3,19 @@ import { z } from 'zod';
 import { didYouMean } from '../catalogue/suggest.js';
 import type { CatalogueProblem } from '../catalogue/types.js';
 import type { FieldPath } from '../catalogue/yaml-locator.js';
+import { parseDuration } from '../clock/index.js';
+import { parseSelector } from '../telemetry/prometheus-text.js';
 import { defaultTiers } from './slo-maths.js';
 import { type LocatedSpec, ProblemSink, WINDOW_PLACEHOLDER } from './spec-support.js';
-import type { BudgetingMethod, BurnRateTier, SliSpec, SloDefinition, SloPeriod, ThresholdOperator } from './types.js';
+import type {
+  BudgetingMethod,
+  BurnRateTier,
+  ScrapeTarget,
+  SliSpec,
+  SloDefinition,
+  SloPeriod,
+  ThresholdOperator,
+} from './types.js';
 
 export const OPENSLO_KINDS = [
   'SLO',
@@ -41,6 +51,17 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   Y: 365 * 1_440 * MINUTE,
 };
 const DURATION = /^([1-9][0-9]*)([mhdwMQY])$/;
+
+/** The DataSource type whose metrics sre-agent scrapes itself, matched case-insensitively. */
+export const PROMETHEUS_TEXT_TYPE = 'PrometheusText';
+const PROMETHEUS_TEXT = /^prometheustext$/i;
+const SCRAPE_INTERVAL = { default: 15_000, min: 1_000, max: 3_600_000 } as const;
+
+export function isPrometheusTextSource(type: string | undefined): boolean {
+  return type !== undefined && PROMETHEUS_TEXT.test(type);
+}
+
+const PrometheusTextConnection = z.strictObject({ url: z.string().min(1), interval: z.string().optional() });
 
 const DnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
   error: 'must be a DNS label: lower-case letters, digits and "-", at most 63',
@@ -216,6 +237,8 @@ const OPENSLO_FIELDS = new Set([
   'metricSourceRef',
   'type',
   'connectionDetails',
+  'url',
+  'interval',
   'alertWhenNoData',
   'alertWhenResolved',
   'alertWhenBreaching',
@@ -236,7 +259,10 @@ interface Parsed<K extends Kind> {
   readonly sink: ProblemSink;
 }
 
-type Registry = { [K in Kind]: Map<string, Parsed<K>> };
+type Registry = { [K in Kind]: Map<string, Parsed<K>> } & {
+  /** Each PrometheusText DataSource's target by name; undefined when its connectionDetails are not valid. */
+  readonly scrapeTargets: Map<string, ScrapeTarget | undefined>;
+};
 
 /**
  * Reads every OpenSLO v1 document of the catalogue together, since SLOs refer to SLIs, data sources and alert
@@ -254,6 +280,7 @@ export function parseOpenSloSpecs(
     AlertPolicy: new Map(),
     AlertCondition: new Map(),
     AlertNotificationTarget: new Map(),
+    scrapeTargets: new Map(),
   };
   const sinks: ProblemSink[] = [];
   const lines = new Map<string, number>();
@@ -261,6 +288,10 @@ export function parseOpenSloSpecs(
     const sink = new ProblemSink(located.locator, located.value, OPENSLO_FIELDS);
     sinks.push(sink);
     register(located, sink, registry, lines);
+  }
+
+  for (const [name, dataSource] of registry.DataSource) {
+    if (isPrometheusTextSource(dataSource.spec.type)) registry.scrapeTargets.set(name, scrapeTargetOf(dataSource));
   }
 
   for (const [name, service] of registry.Service) {
@@ -379,6 +410,7 @@ function definitionsOf(
       timeSliceWindow: objective.timeSliceWindow === undefined ? undefined : durationOf(objective.timeSliceWindow),
       sli: sli.spec,
       metricSource: sli.source,
+      ...(sli.scrape === undefined ? {} : { scrape: sli.scrape }),
       labels: {},
       alerting: {
         name: openSloAlertName(`${spec.service}-${objectiveName}`),
@@ -531,7 +563,7 @@ function sliOf(
   registry: Registry,
   owner: { sink: ProblemSink; path: FieldPath },
   at: { sink: ProblemSink; path: FieldPath },
-): { spec: SliSpec; source: string | undefined } | undefined {
+): { spec: SliSpec; source: string | undefined; scrape: ScrapeTarget | undefined } | undefined {
   const { sink, path } = at;
   if ((sli.thresholdMetric === undefined) === (sli.ratioMetric === undefined)) {
     sink.add('invalid-value', path, 'an SLI takes exactly one of thresholdMetric or ratioMetric');
@@ -547,6 +579,7 @@ function sliOf(
     return {
       spec: { kind: 'threshold', query: metric.query, op: objective.op as ThresholdOperator, value: objective.value },
       source: metric.source,
+      scrape: undefined,
     };
   }
   const ratio = sli.ratioMetric;
@@ -561,8 +594,8 @@ function sliOf(
     const raw = metricOf(ratio.raw, registry, sink, [...ratioPath, 'raw'], false);
     if (raw === undefined) return undefined;
     return ratio.rawType === 'success'
-      ? { spec: { kind: 'success-ratio', successRatioQuery: raw.query }, source: raw.source }
-      : { spec: { kind: 'error-ratio', errorRatioQuery: raw.query }, source: raw.source };
+      ? { spec: { kind: 'success-ratio', successRatioQuery: raw.query }, source: raw.source, scrape: undefined }
+      : { spec: { kind: 'error-ratio', errorRatioQuery: raw.query }, source: raw.source, scrape: undefined };
   }
   if (ratio.total === undefined || (ratio.good === undefined) === (ratio.bad === undefined)) {
     sink.add('invalid-value', ratioPath, 'a ratioMetric takes total and exactly one of good or bad (or raw alone)');
@@ -575,19 +608,34 @@ function sliOf(
       ? undefined
       : metricOf(part, registry, sink, [...ratioPath, ratio.good ? 'good' : 'bad'], counter);
   if (total === undefined || partMetric === undefined) return undefined;
+  const scrape = total.scrape;
+  if (
+    (scrape !== undefined || partMetric.scrape !== undefined) &&
+    (scrape?.url !== partMetric.scrape?.url || scrape?.intervalMs !== partMetric.scrape?.intervalMs)
+  ) {
+    sink.add(
+      'invalid-value',
+      ratioPath,
+      `${ratio.good ? 'good' : 'bad'} and total must be scraped from the same PrometheusText target at the same interval`,
+    );
+    return undefined;
+  }
   return ratio.good !== undefined
-    ? { spec: { kind: 'good', goodQuery: partMetric.query, totalQuery: total.query }, source: total.source }
-    : { spec: { kind: 'errors', errorQuery: partMetric.query, totalQuery: total.query }, source: total.source };
+    ? { spec: { kind: 'good', goodQuery: partMetric.query, totalQuery: total.query }, source: total.source, scrape }
+    : { spec: { kind: 'errors', errorQuery: partMetric.query, totalQuery: total.query }, source: total.source, scrape };
 }
 
-/** The metric's query, with a window placeholder added where it had none: counters are rated, gauges averaged. */
+/**
+ * The metric's query, with a window placeholder added where it had none: counters are rated, gauges averaged. A
+ * PrometheusText metric's query is a metric selector, kept as written, and comes with its scrape target.
+ */
 function metricOf(
   metric: z.output<typeof Metric>,
   registry: Registry,
   sink: ProblemSink,
   at: FieldPath,
   counter: boolean,
-): { query: string; source: string | undefined } | undefined {
+): { query: string; source: string | undefined; scrape?: ScrapeTarget } | undefined {
   const source = metric.metricSource;
   let type = source.type;
   if (source.metricSourceRef !== undefined) {
@@ -608,11 +656,101 @@ function metricOf(
     );
     return undefined;
   }
+  if (isPrometheusTextSource(type)) {
+    const queryField = source.spec.query === undefined || source.spec.query === null ? 'promql' : 'query';
+    return scrapedMetric(query, type, source.metricSourceRef, registry, sink, [...at, 'metricSource'], {
+      counter,
+      queryField,
+    });
+  }
   if (query.includes(WINDOW_PLACEHOLDER)) return { query, source: type };
   const wrapped = counter
     ? `sum(rate(${query.trim()}[${WINDOW_PLACEHOLDER}]))`
     : `sum(avg_over_time(${query.trim()}[${WINDOW_PLACEHOLDER}]))`;
   return { query: wrapped, source: type };
+}
+
+function scrapedMetric(
+  query: string,
+  type: string | undefined,
+  dataSourceName: string | undefined,
+  registry: Registry,
+  sink: ProblemSink,
+  at: FieldPath,
+  options: { readonly counter: boolean; readonly queryField: string },
+): { query: string; source: string | undefined; scrape: ScrapeTarget } | undefined {
+  if (!options.counter) {
+    sink.add(
+      'invalid-value',
+      at,
+      `a ${PROMETHEUS_TEXT_TYPE} source serves counters only: use it for good or bad and total of a ratioMetric with counter: true`,
+    );
+    return undefined;
+  }
+  if (dataSourceName === undefined) {
+    sink.add(
+      'missing-field',
+      at,
+      `a ${PROMETHEUS_TEXT_TYPE} metric needs metricSourceRef, naming the DataSource whose connectionDetails.url is scraped`,
+    );
+    return undefined;
+  }
+  if (!registry.scrapeTargets.has(dataSourceName)) {
+    sink.add(
+      'invalid-value',
+      [...at, 'type'],
+      `DataSource "${dataSourceName}" is not of type ${PROMETHEUS_TEXT_TYPE}, so it gives no URL to scrape`,
+    );
+    return undefined;
+  }
+  const selector = parseSelector(query);
+  if (!selector.ok) {
+    sink.add(
+      'invalid-value',
+      [...at, 'spec', options.queryField],
+      `not a metric selector: ${selector.message} (a ${PROMETHEUS_TEXT_TYPE} source takes a metric name with optional {label="value"} matchers, not PromQL)`,
+    );
+    return undefined;
+  }
+  // An invalid DataSource has no target; its own problems say why.
+  const scrape = registry.scrapeTargets.get(dataSourceName);
+  return scrape === undefined ? undefined : { query, source: type, scrape };
+}
+
+/** A PrometheusText DataSource's URL and interval, or undefined after reporting what is wrong with them. */
+function scrapeTargetOf(dataSource: Parsed<'DataSource'>): ScrapeTarget | undefined {
+  const { sink } = dataSource;
+  const at: FieldPath = ['spec', 'connectionDetails'];
+  const parsed = z
+    .object({ spec: z.object({ connectionDetails: PrometheusTextConnection }) })
+    .safeParse({ spec: { connectionDetails: dataSource.spec.connectionDetails } });
+  if (!parsed.success) {
+    sink.zod(parsed.error);
+    return undefined;
+  }
+  const { url, interval } = parsed.data.spec.connectionDetails;
+  const target = URL.canParse(url) ? new URL(url) : undefined;
+  let valid = true;
+  // The URL is not echoed: it may carry credentials.
+  if (target === undefined || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
+    sink.add('invalid-value', [...at, 'url'], 'must be an http or https URL such as http://127.0.0.1:9100/metrics');
+    valid = false;
+  } else if (target.hash !== '') {
+    sink.add('invalid-value', [...at, 'url'], 'must not have a fragment (#...)');
+    valid = false;
+  }
+  let intervalMs: number = SCRAPE_INTERVAL.default;
+  if (interval !== undefined) {
+    const duration = parseDuration(interval);
+    if (!duration.ok) {
+      sink.add('invalid-value', [...at, 'interval'], duration.message);
+      valid = false;
+    } else if (duration.milliseconds < SCRAPE_INTERVAL.min || duration.milliseconds > SCRAPE_INTERVAL.max) {
+      sink.add('invalid-value', [...at, 'interval'], 'must be from 1s to 1h');
+      valid = false;
+    } else intervalMs = duration.milliseconds;
+  }
+  return valid && target !== undefined ? { url: target.href, intervalMs } : undefined;
 }
 
 function reference<K extends Kind>(

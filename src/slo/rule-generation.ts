@@ -9,6 +9,8 @@ export interface GenerateRulesOptions {
   readonly format: RuleFormat;
   readonly extraLabels: Readonly<Record<string, string>>;
   readonly version: string;
+  /** Also write a promtool test per SLO (costly: sixteen scenarios each). */
+  readonly withTests?: boolean;
 }
 
 export interface GroupSummary {
@@ -49,7 +51,7 @@ export function generateRules(slos: ReadonlyArray<SloDefinition>, options: Gener
         ? slothRuleGroups([slo], { extraLabels: options.extraLabels, version: options.version })
         : nativeRuleGroups([slo], { extraLabels: options.extraLabels, version: options.version });
     groups.push(...generated);
-    tests.push(promtoolTestFor(slo, generated, options.format, options.extraLabels));
+    if (options.withTests === true) tests.push(promtoolTestFor(slo, generated, options.format, options.extraLabels));
   }
   const summary = groups.map((group) => ({
     name: group.name,

@@ -96,6 +96,7 @@ export class SloEvaluator {
     const changes: { slo: SloDefinition; transition: TierTransition }[] = [];
     const snapshots: SloStatus[] = [];
     const hour = Math.floor(now.getTime() / HOUR);
+    const minuteOfHour = Math.floor((now.getTime() % HOUR) / 60_000);
     for (const slo of slos) {
       const previous = this.memory.get(slo.id) ?? new Map<string, TierMemory>();
       const { status, transitions } = evaluateSlo(slo, sli.get(slo.id) ?? new Map<number, WindowSli>(), previous, now);
@@ -105,7 +106,7 @@ export class SloEvaluator {
         new Map(status.tiers.map((tier) => [tier.name, { state: tier.state, since: tier.since }])),
       );
       for (const transition of transitions) changes.push({ slo, transition });
-      if (this.lastSnapshotHour.get(slo.id) !== hour) snapshots.push(status);
+      if (this.lastSnapshotHour.get(slo.id) !== hour && minuteOfHour >= snapshotMinute(slo.id)) snapshots.push(status);
     }
     if (changes.length > 0 || snapshots.length > 0) {
       await this.options.ledger.transact(async (tx) => {
@@ -155,6 +156,16 @@ export class SloEvaluator {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * The minute of each hour an SLO's budget snapshot falls due: spread by its id, so ten thousand SLOs write about 170
+ * snapshots a minute rather than all of them in the first tick of the hour.
+ */
+export function snapshotMinute(id: string): number {
+  let hash = 0;
+  for (let index = 0; index < id.length; index += 1) hash = (hash * 31 + id.charCodeAt(index)) >>> 0;
+  return hash % 60;
 }
 
 function transitionData(slo: SloDefinition, transition: TierTransition): JsonValue {

@@ -82,6 +82,13 @@ export interface SloSource {
   readonly spec: string;
 }
 
+/** Where a PrometheusText data source's counters are scraped from, and how often. */
+export interface ScrapeTarget {
+  /** http or https; credentials in it are sent as basic auth and never shown. */
+  readonly url: string;
+  readonly intervalMs: number;
+}
+
 export interface SloDefinition {
   /** `<service>-<name>`, unique in the catalogue (Sloth's `sloth_id`). */
   readonly id: string;
@@ -99,6 +106,8 @@ export interface SloDefinition {
   readonly sli: SliSpec;
   /** The metric source's type as written (`prometheus` for Sloth); rules are generated for Prometheus-compatible ones. */
   readonly metricSource?: string | undefined;
+  /** Set when the metric source is PrometheusText: the SLI's queries are then metric selectors, summed per scrape. */
+  readonly scrape?: ScrapeTarget | undefined;
   /** Spec-level labels merged with the SLO's own (the SLO's win). */
   readonly labels: Readonly<Record<string, string>>;
   readonly alerting: SloAlerting;

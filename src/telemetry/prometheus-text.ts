@@ -3,6 +3,7 @@
  * optional label matchers, no PromQL) that pick counters out of them.
  * @module
  */
+import { assertNever } from '../errors/index.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
@@ -136,6 +137,8 @@ export function matchesSelector(selector: MetricSelector, sample: Pick<TextSampl
         return matcher.pattern?.test(value) === true;
       case '!~':
         return matcher.pattern?.test(value) !== true;
+      default:
+        return assertNever(matcher.op, 'match operator');
     }
   });
 }
@@ -191,6 +194,12 @@ class Cursor {
     return this.text.slice(from, this.position);
   }
 
+  take(count: number): string {
+    const taken = this.text.slice(this.position, this.position + count);
+    this.position += taken.length;
+    return taken;
+  }
+
   rest(): string {
     const rest = this.text.slice(this.position);
     this.position = this.text.length;
@@ -216,6 +225,8 @@ function metadataLine(
   const name = cursor.read(METRIC_NAME_START, METRIC_NAME_CHAR);
   if (name === '') cursor.fail(`${keyword} names a metric`);
   if (!cursor.atEnd() && !cursor.skipBlanks()) cursor.fail(`${keyword} puts a blank after the metric name`);
+  // A bare "# TYPE name" says nothing, which the Prometheus parser accepts too.
+  if (cursor.atEnd()) return;
   if (keyword === 'HELP') {
     if (helped.has(name)) throw new SyntaxProblem(`a second HELP line for ${name}`);
     helped.add(name);
@@ -224,7 +235,9 @@ function metadataLine(
   }
   const type = cursor.token();
   if (!METRIC_TYPES.has(type)) {
-    throw new SyntaxProblem(`${JSON.stringify(type)} is not a metric type: counter, gauge, histogram, summary or untyped`);
+    throw new SyntaxProblem(
+      `${JSON.stringify(type)} is not a metric type: counter, gauge, histogram, summary or untyped`,
+    );
   }
   cursor.skipBlanks();
   if (!cursor.atEnd()) cursor.fail('unexpected text after the metric type');
@@ -242,7 +255,7 @@ function sampleLine(cursor: Cursor, types: ReadonlyMap<string, MetricType>): Tex
     cursor.next();
     readLabels(cursor, labels);
     cursor.skipBlanks();
-  } else if (!blankAfterName) {
+  } else if (!blankAfterName && !cursor.atEnd()) {
     cursor.fail('expected a blank or "{" after the metric name');
   }
   const valueText = cursor.token();
@@ -376,7 +389,6 @@ const STRING_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   "'": "'",
 };
-const HEX_DIGITS = { x: 2, u: 4, U: 8 } as const satisfies Readonly<Record<string, number>>;
 
 /** A PromQL string: Go escapes inside double or single quotes, none inside back quotes. */
 function quoted(cursor: Cursor): string {
@@ -399,15 +411,16 @@ function quoted(cursor: Cursor): string {
       value += simple;
       continue;
     }
-    const digits = escaped === 'x' || escaped === 'u' || escaped === 'U' ? HEX_DIGITS[escaped] : undefined;
-    const hex = digits === undefined ? '' : cursor.rest().slice(0, digits);
-    cursor.position -= hex.length === 0 ? 0 : cursor.position - (cursor.position - hex.length);
-    if (digits !== undefined && hex.length === digits && /^[0-9a-fA-F]+$/.test(hex)) {
-      const code = Number.parseInt(hex, 16);
-      if (code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) {
+    const digits = escaped === 'x' ? 2 : escaped === 'u' ? 4 : escaped === 'U' ? 8 : 0;
+    if (digits > 0) {
+      const hex = cursor.take(digits);
+      const code = hex.length === digits && /^[0-9a-fA-F]+$/.test(hex) ? Number.parseInt(hex, 16) : Number.NaN;
+      // \x is a byte in Go; only its ASCII range is the same character here.
+      if (code <= (escaped === 'x' ? 0x7f : 0x10ffff) && (code < 0xd800 || code > 0xdfff)) {
         value += String.fromCodePoint(code);
         continue;
       }
+      throw new SyntaxProblem(`"\\${escaped}${hex}" is not a valid escape in a label value`);
     }
     cursor.position -= 1;
     cursor.fail('unknown escape sequence in a label value');

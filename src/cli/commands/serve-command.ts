@@ -7,6 +7,7 @@ import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
 import { createRuntime } from '../../runtime/create-runtime.js';
 import { DemoTraffic } from '../../slo/demo-traffic.js';
+import { SliScraper } from '../../telemetry/scraper.js';
 import { VERSION } from '../../version.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDetail } from '../format-detail.js';
@@ -90,6 +91,17 @@ export function addServeCommand(program: Command, io: CliIo): void {
       });
       await demo.start();
     }
+    const scraper =
+      runtime.sliStore === undefined
+        ? undefined
+        : SliScraper.create({
+            store: runtime.sliStore,
+            clock: runtime.clock,
+            timeoutMs: 10_000,
+            onError: (failure) =>
+              logger.warn({ slo: failure.sloId, target: failure.target, err: failure.cause }, failure.message),
+          });
+    scraper?.start(() => (runtime.catalogue.status().loaded ? runtime.catalogue.index().catalogue.slos : []));
 
     const app = await buildApp({
       version: VERSION,
@@ -136,6 +148,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
     );
     await stopped;
     await demo?.stop();
+    await scraper?.stop();
     await runtime.sloEvaluator.stop();
     await checkpointer.stop();
     await runtime.close();
