@@ -256,6 +256,7 @@ const OPENSLO_FIELDS = new Set([
 interface Parsed<K extends Kind> {
   readonly name: string;
   readonly spec: z.output<(typeof SPEC_SCHEMAS)[K]>;
+  readonly annotations: Readonly<Record<string, string>>;
   readonly sink: ProblemSink;
 }
 
@@ -341,7 +342,7 @@ function register(located: LocatedSpec, sink: ProblemSink, registry: Registry, l
     sink.add('duplicate-name', ['metadata', 'name'], `a second OpenSLO ${known} named "${name}"`);
     return;
   }
-  target.set(name, { name, spec: spec.data.spec, sink });
+  target.set(name, { name, spec: spec.data.spec, annotations: envelope.data.metadata.annotations ?? {}, sink });
   lines.set(`${known}/${name}`, located.locator.position([]).line);
 }
 
@@ -362,7 +363,9 @@ function definitionsOf(
     );
   }
   const period = periodOf(spec.timeWindow[0], sink, [...at, 'timeWindow', 0]);
-  const tiers = period === undefined ? [] : tiersOf(spec.alertPolicies ?? [], registry, sink, period.duration);
+  const policyTiers = period === undefined ? [] : tiersOf(spec.alertPolicies ?? [], registry, sink, period.duration);
+  const tuned = tuneTiers(policyTiers, slo.annotations, sink);
+  const tiers = tuned.tiers;
   const definitions: SloDefinition[] = [];
   for (const [index, objective] of spec.objectives.entries()) {
     const where: FieldPath = [...at, 'objectives', index];
@@ -419,7 +422,7 @@ function definitionsOf(
         page: { disabled: false, labels: {}, annotations: {} },
         ticket: { disabled: false, labels: {}, annotations: {} },
         tiers,
-        minimumEvents: 0,
+        minimumEvents: tuned.minimumEvents,
       },
       source: { format: 'openslo', file: sink.locator.file, line, spec: 'openslo/v1' },
     });
@@ -778,4 +781,55 @@ function isDateTime(text: string): boolean {
 function durationOf(text: string): number {
   const match = DURATION.exec(text);
   return match === null ? 0 : Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
+}
+
+/** sre-agent's own annotations on an OpenSLO SLO: the spec's extension point, since it has no per-tier settings. */
+export const ANNOTATION_PREFIX = 'sre-agent.dev/';
+const TIER_ANNOTATION = /^sre-agent\.dev\/tier\.([A-Za-z0-9_.-]+)\.(enabled|for|severity)$/;
+
+/**
+ * Per-tier control through annotations: `sre-agent.dev/tier.<name>.enabled: "false"`, `….for: 5m`,
+ * `….severity: page|ticket`, and the low-traffic guard `sre-agent.dev/minimum-events: "100"`.
+ */
+function tuneTiers(
+  tiers: ReadonlyArray<BurnRateTier>,
+  annotations: Readonly<Record<string, string>>,
+  sink: ProblemSink,
+): { tiers: BurnRateTier[]; minimumEvents: number } {
+  const tuned = tiers.map((tier) => ({ ...tier }));
+  let minimumEvents = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!key.startsWith(ANNOTATION_PREFIX)) continue;
+    const at: FieldPath = ['metadata', 'annotations', key];
+    if (key === `${ANNOTATION_PREFIX}minimum-events`) {
+      if (!/^(0|[1-9][0-9]{0,9})$/.test(value)) {
+        sink.add('invalid-value', at, 'must be a whole number of events, such as "100"');
+      } else minimumEvents = Number(value);
+      continue;
+    }
+    const match = TIER_ANNOTATION.exec(key);
+    const tier = match === null ? undefined : tuned.find((candidate) => candidate.name === match[1]);
+    if (match === null || tier === undefined) {
+      const names = tuned.map((candidate) => candidate.name).join(', ');
+      sink.add(
+        'invalid-value',
+        at,
+        `unknown sre-agent annotation: use ${ANNOTATION_PREFIX}minimum-events or ${ANNOTATION_PREFIX}tier.<name>.enabled|for|severity with a tier of this SLO (${names})`,
+      );
+      continue;
+    }
+    const index = tuned.indexOf(tier);
+    if (match[2] === 'enabled') {
+      if (value !== 'true' && value !== 'false') sink.add('invalid-value', at, 'must be "true" or "false"');
+      else tuned[index] = { ...tier, enabled: value === 'true' };
+    } else if (match[2] === 'for') {
+      if (!DURATION.test(value) && value !== '0m') sink.add('invalid-value', at, 'must be a duration such as 5m');
+      else tuned[index] = { ...tier, for: value === '0m' ? 0 : durationOf(value) };
+    } else if (value !== 'page' && value !== 'ticket') {
+      sink.add('invalid-value', at, 'must be "page" or "ticket"');
+    } else {
+      tuned[index] = { ...tier, severity: value };
+    }
+  }
+  return { tiers: tuned, minimumEvents };
 }

@@ -802,3 +802,52 @@ describe('parseSloSpecs: both formats', () => {
     );
   });
 });
+
+describe('parseSloSpecs: sre-agent annotations on OpenSLO SLOs', () => {
+  const annotated = (lines: string) =>
+    edit(OPENSLO, '  name: checkout\n', `  name: checkout\n  annotations:\n${lines}`);
+
+  test('switch a tier off, give it a for and a severity, and set the low-traffic guard', () => {
+    const [slo] = slosOf([
+      'slo.yaml',
+      annotated(
+        [
+          '    sre-agent.dev/tier.ticket-slow.enabled: "false"',
+          '    sre-agent.dev/tier.page-slow.for: 5m',
+          '    sre-agent.dev/tier.ticket-quick.severity: page',
+          '    sre-agent.dev/minimum-events: "500"',
+          '    openslo.com/owner: someone-else',
+          '',
+        ].join('\n'),
+      ),
+    ]);
+    assert.ok(slo !== undefined);
+    const byName = new Map(slo.alerting.tiers.map((tier) => [tier.name, tier]));
+    assert.equal(byName.get('ticket-slow')?.enabled, false);
+    assert.equal(byName.get('page-slow')?.for, 5 * MINUTE);
+    assert.equal(byName.get('ticket-quick')?.severity, 'page');
+    assert.equal(byName.get('page-quick')?.enabled, true);
+    assert.equal(slo.alerting.minimumEvents, 500);
+  });
+
+  test('refuse an unknown tier, a bad value and an unknown sre-agent key, each at its line', () => {
+    const problems = problemsOf([
+      'slo.yaml',
+      annotated(
+        [
+          '    sre-agent.dev/tier.page-fast.enabled: "false"',
+          '    sre-agent.dev/tier.page-slow.for: soon',
+          '    sre-agent.dev/minimum-events: lots',
+          '',
+        ].join('\n'),
+      ),
+    ]).map(formatProblem);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(
+      problems[0] ?? '',
+      /^slo\.yaml:6:\d+: unknown sre-agent annotation: .*page-quick, page-slow, ticket-quick, ticket-slow/,
+    );
+    assert.match(problems[1] ?? '', /^slo\.yaml:7:\d+: must be a duration such as 5m/);
+    assert.match(problems[2] ?? '', /^slo\.yaml:8:\d+: must be a whole number of events/);
+  });
+});
