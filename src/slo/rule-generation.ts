@@ -42,7 +42,7 @@ export function generateRules(slos: ReadonlyArray<SloDefinition>, options: Gener
     if (slo.metricSource !== undefined && !PROMETHEUS_COMPATIBLE.test(slo.metricSource)) {
       skipped.push({
         id: slo.id,
-        reason: `its metric source is "${slo.metricSource}", not Prometheus; it is evaluated from pushed points only`,
+        reason: `its metric source is "${slo.metricSource}", not a Prometheus query API; it is evaluated from pushed or scraped points only`,
       });
       continue;
     }

