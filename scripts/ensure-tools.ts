@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,6 +40,7 @@ export async function ensureDebianTool(tool: DebianTool): Promise<{ ok: true } |
     }
     const deb = (await readdir(download)).find((name) => name.endsWith('.deb'));
     if (deb === undefined) return { ok: false, reason: `apt-get download ${tool.package} produced no .deb` };
+    await mkdir(tool.directory, { recursive: true });
     await run('dpkg-deb', ['-x', join(download, deb), tool.directory], { timeout: 300_000 });
     return existsSync(tool.marker) ? { ok: true } : { ok: false, reason: `${tool.marker} is not in the package` };
   } catch (error: unknown) {

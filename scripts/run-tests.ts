@@ -30,7 +30,8 @@ const files = [...(await findTests(join(root, 'src'))), ...(await findTests(join
 const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
 
 // promtool and prometheus from Debian's package, for the SLO rule tests; under CI their absence fails those tests.
-const prometheus = prometheusTool(root);
+// `root` is the compiled tree (.test-dist); the tools live beside it in the repository.
+const prometheus = prometheusTool(dirname(root));
 const tools = await ensureDebianTool(prometheus);
 if (!tools.ok)
   process.stderr.write(`prometheus tools unavailable (${tools.reason}); tests that need promtool will say so\n`);
