@@ -50,7 +50,7 @@ const reporter = process.env.CI === 'true' ? 'spec' : (process.env.TEST_REPORTER
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const child = spawn(
   process.execPath,
-  ['--test', `--test-reporter=${reporter}`, `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
+  ['--test', `--test-reporter=${reporter}`, `--test-concurrency=${concurrency}`, '--test-timeout=1800000', ...files],
   {
     stdio: 'inherit',
     env,

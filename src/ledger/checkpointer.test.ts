@@ -9,7 +9,7 @@ import { ProjectorRegistry } from './projector.js';
 import { generateNoteKey, parseSignerKey } from './signed-note.js';
 
 const ORIGIN = 'test.sre-agent.local/ledger';
-const WAIT_LIMIT_MS = 10_000;
+const WAIT_LIMIT_MS = 120_000;
 
 async function eventually(condition: () => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + WAIT_LIMIT_MS;

@@ -18,7 +18,7 @@ import { requireTool } from '../support/prometheus-tools.js';
 import { EXAMPLE_CATALOGUE, REPOSITORY_ROOT } from '../support/test-app.js';
 
 const FIXTURES = join(REPOSITORY_ROOT, 'test', 'fixtures', 'slo');
-const PROMTOOL_TIMEOUT = 30_000;
+const PROMTOOL_TIMEOUT = 300_000;
 const execFileAsync = promisify(execFile);
 const FORMATS = ['sloth', 'native'] as const;
 type Format = (typeof FORMATS)[number];

@@ -17,11 +17,11 @@ const execFileAsync = promisify(execFile);
 
 const FALLBACK_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const HOST = '127.0.0.1';
-const INITDB_TIMEOUT_MS = 120_000;
-const PG_CTL_WAIT_SECONDS = 60;
+const INITDB_TIMEOUT_MS = 600_000;
+const PG_CTL_WAIT_SECONDS = 300;
 const PG_CTL_TIMEOUT_MS = (PG_CTL_WAIT_SECONDS + 15) * 1_000;
 const EXIT_STOP_TIMEOUT_MS = 15_000;
-const SQL_TIMEOUT_MS = 30_000;
+const SQL_TIMEOUT_MS = 120_000;
 const START_ATTEMPTS = 3;
 
 export interface PostgresCluster {

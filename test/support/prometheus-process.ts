@@ -13,7 +13,8 @@ import { findFreePort } from './postgres-cluster.js';
 import { REPOSITORY_ROOT } from './test-app.js';
 
 const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 30_000;
+// Generous: a CI machine here ran some work forty times slower than a laptop.
+const READY_TIMEOUT_MS = 300_000;
 const TERM_GRACE_MS = 5_000;
 const KILL_WAIT_MS = 5_000;
 const START_ATTEMPTS = 3;

@@ -90,7 +90,7 @@ async function startDemoMetrics(t: TestContext): Promise<Server> {
 }
 
 async function waitForScrapes(source: PrometheusSource, wanted: number): Promise<void> {
-  const deadline = Date.now() + 50_000;
+  const deadline = Date.now() + 400_000;
   while (Date.now() < deadline) {
     const result = await source.query('count_over_time(demo_requests_total{code="500"}[1m])', new Date());
     if (result.ok && result.value.resultType === 'vector' && (result.value.series[0]?.sample.value ?? 0) >= wanted) {
@@ -122,7 +122,7 @@ test('PrometheusSource against a real Prometheus', async (t) => {
   const metrics = await startDemoMetrics(t);
   const prometheus = await startPrometheus({ scrapeTargets: [hostOf(metrics)], scrapeIntervalSeconds: 1, binary });
   t.after(() => prometheus.stop());
-  const source = PrometheusSource.create({ baseUrl: prometheus.url, timeoutMs: 10_000 });
+  const source = PrometheusSource.create({ baseUrl: prometheus.url, timeoutMs: 60_000 });
   await waitForScrapes(source, SCRAPES_WANTED);
 
   await t.test('reports the error ratio and the events of an errors SLI over each window', async () => {
@@ -301,7 +301,7 @@ describe('PrometheusSource failures', () => {
     const error = await rejection(source.windows(requests, new Date()));
     assert.match(error.message, /did not answer within 300 ms/);
     assert.equal(received, 1, 'the queries behind the first one are not sent');
-    assert.ok(Date.now() - started < 2_000);
+    assert.ok(Date.now() - started < 15_000);
   });
 
   test('keeps at most the configured number of requests in flight', async (t) => {

@@ -348,7 +348,7 @@ async function fixture(t: TestContext) {
     store,
     clock,
     onError: (failure) => failures.push(failure),
-    timeoutMs: 5_000,
+    timeoutMs: 60_000,
   });
   t.after(() => scraper.stop());
   return { store, clock, scraper, failures };
@@ -580,7 +580,7 @@ describe('SliScraper', () => {
     const counted = async () => (await hourOf(store, slo, new Date(Date.now() + 2 * MINUTE)))?.events ?? 0;
 
     scraper.start(() => [slo]);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 120_000;
     while ((await counted()) < 20 && Date.now() < deadline) await sleep(20);
     await scraper.stop();
     const seen = target.requests.length;

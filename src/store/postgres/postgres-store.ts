@@ -13,7 +13,7 @@ export class PostgresStore implements Store {
   ) {}
 
   static open(url: string, poolSize = 10, onIdleError: (error: Error) => void = () => {}): PostgresStore {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 30_000 });
     // A connection dropped while idle must not take the process down; the next query reconnects.
     pool.on('error', onIdleError);
     return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool);

@@ -18,7 +18,8 @@ export class SqliteStore implements Store {
     // FULL: a commit the ledger acknowledges is on disk before the caller hears of it, even across a power cut.
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
-    database.pragma('busy_timeout = 5000');
+    // A writer waits this long for another's transaction (another process, or the CLI beside the server).
+    database.pragma('busy_timeout = 30000');
     return new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
   }
 
