@@ -535,10 +535,32 @@ function tiersOf(
       factor,
       enabled: true,
       for: durationOf(condition.condition.alertAfter),
-      labels: { severity: condition.severity },
+      labels: {
+        severity: condition.severity,
+        // OpenSLO suggests passing notification targets on as labels, for Alertmanager to route by.
+        ...notificationLabel(policy?.notificationTargets ?? [], registry, sink, at),
+      },
     });
   }
   return tiers;
+}
+
+function notificationLabel(
+  targets: NonNullable<z.output<typeof PolicySpec>['notificationTargets']>,
+  registry: Registry,
+  sink: ProblemSink,
+  at: FieldPath,
+): Record<string, string> {
+  const names: string[] = [];
+  for (const target of targets) {
+    if ('targetRef' in target) {
+      const found = reference(registry.AlertNotificationTarget, target.targetRef, 'AlertNotificationTarget', sink, at);
+      if (found !== undefined) names.push(found.spec.target);
+    } else {
+      names.push(target.spec.target);
+    }
+  }
+  return names.length === 0 ? {} : { notification_target: names.join(',') };
 }
 
 function resolveIndicator(

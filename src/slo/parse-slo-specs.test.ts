@@ -851,3 +851,35 @@ describe('parseSloSpecs: sre-agent annotations on OpenSLO SLOs', () => {
     assert.match(problems[2] ?? '', /^slo\.yaml:8:\d+: must be a whole number of events/);
   });
 });
+
+describe('parseSloSpecs: alert notification targets', () => {
+  test('an alert policy passes its notification targets on to its tier as a label', () => {
+    const spec = `${OPENSLO.replace('  objectives:\n', '  alertPolicies:\n    - alertPolicyRef: page-payments\n  objectives:\n')}---
+apiVersion: openslo/v1
+kind: AlertNotificationTarget
+metadata: { name: payments-pager }
+spec: { target: pagerduty-payments, description: The payments on-call rota }
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: { name: page-payments }
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: { name: fast }
+      spec:
+        severity: page
+        condition: { kind: burnrate, op: gte, threshold: 14.4, lookbackWindow: 1h, alertAfter: 2m }
+  notificationTargets:
+    - targetRef: payments-pager
+    - kind: AlertNotificationTarget
+      metadata: { name: payments-slack }
+      spec: { target: slack-payments }
+`;
+    const [slo] = slosOf(['slo.yaml', spec]);
+    assert.deepEqual(
+      slo?.alerting.tiers.map((tier) => [tier.name, tier.severity, tier.labels]),
+      [['page-payments', 'page', { severity: 'page', notification_target: 'pagerduty-payments,slack-payments' }]],
+    );
+  });
+});
