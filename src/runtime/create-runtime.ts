@@ -107,7 +107,11 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
 
   const sliStore = config.slo.telemetry === 'embedded' ? EmbeddedSliStore.create(store.db, options.clock) : undefined;
   const telemetry: TelemetrySource =
-    sliStore ?? PrometheusSource.create({ baseUrl: config.slo.prometheusUrl ?? 'http://127.0.0.1:9090' });
+    sliStore ??
+    PrometheusSource.create({
+      baseUrl: config.slo.prometheusUrl ?? 'http://127.0.0.1:9090',
+      onSloError: (failure) => logger?.warn({ slo: failure.sloId }, failure.message),
+    });
   const catalogueSlos = (): ReadonlyArray<SloDefinition> =>
     catalogue.status().loaded ? catalogue.index().catalogue.slos : [];
   const sloEvaluator = SloEvaluator.create({

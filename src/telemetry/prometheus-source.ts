@@ -19,6 +19,11 @@ export interface PrometheusSourceOptions {
   /** Requests in flight at once, across all callers of this source; 8 by default. */
   readonly maxConcurrentRequests?: number;
   readonly fetch?: typeof fetch;
+  /**
+   * Told about each SLO whose SLIs could not be read while others could; that SLO is answered with no data, so
+   * one broken query does not stop the evaluation of every other SLO. Without it, any failure throws.
+   */
+  readonly onSloError?: (failure: SloQueryFailure) => void;
 }
 
 export interface PromSample {
@@ -135,6 +140,7 @@ export class PrometheusSource implements TelemetrySource {
     private readonly timeoutMs: number,
     private readonly limiter: Limiter,
     private readonly fetchFn: typeof fetch,
+    private readonly onSloError: ((failure: SloQueryFailure) => void) | undefined,
   ) {}
 
   /** Checks the options once and lists every problem in one InputError. */
@@ -186,6 +192,7 @@ export class PrometheusSource implements TelemetrySource {
       timeoutMs,
       new Limiter(maxConcurrent),
       options.fetch ?? globalThis.fetch,
+      options.onSloError,
     );
   }
 
@@ -196,6 +203,14 @@ export class PrometheusSource implements TelemetrySource {
     for (const [sloId, result] of results) {
       if (result.ok) answers.set(sloId, new Map(result.windows));
       else failures.push(result.error);
+    }
+    const onSloError = this.onSloError;
+    if (failures.length > 0 && failures.length < results.size && onSloError !== undefined) {
+      for (const failure of failures) {
+        onSloError(failure);
+        answers.set(failure.sloId, new Map());
+      }
+      return answers;
     }
     if (failures.length > 0) {
       const which = failures.length === 1 ? 'one SLO' : `${failures.length} SLOs`;

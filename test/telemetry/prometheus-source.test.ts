@@ -211,6 +211,18 @@ test('PrometheusSource against a real Prometheus', async (t) => {
       message: 'the total query returns 2 series; aggregate it to one with sum()',
     });
     assert.equal(results.get('demo-availability')?.ok, true);
+
+    // With onSloError the broken SLO is reported and answered with no data; the others are still evaluated.
+    const reported: string[] = [];
+    const tolerant = PrometheusSource.create({
+      baseUrl: prometheus.url,
+      timeoutMs: 60_000,
+      onSloError: (failure) => reported.push(failure.sloId),
+    });
+    const answers = await tolerant.windows(requests, new Date());
+    assert.deepEqual(reported, ['demo-unsummed']);
+    assert.equal(answers.get('demo-unsummed')?.size, 0);
+    assert.ok(answers.get('demo-availability')?.get(TEN_SECONDS)?.errorRatio !== undefined);
   });
 
   await t.test('names the SLO and the HTTP status when Prometheus rejects a query', async () => {
