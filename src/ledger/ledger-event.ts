@@ -32,10 +32,20 @@ export const LEAF_VERSION = 1;
 const TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const ACTOR_PATTERN = /^[a-z]+:\S{1,200}$/;
 
-/** The exact bytes hashed into the tree: RFC 8785 JSON with seq as a decimal string. */
-export function leafTextOf(event: LedgerEvent): string {
-  const leaf: Record<string, JsonValue> = {
-    v: LEAF_VERSION,
+/** An event as JSON: seq as a decimal string, restrictedDigest only when there is one. The API shows this. */
+export interface EventJson {
+  readonly seq: string;
+  readonly id: string;
+  readonly time: string;
+  readonly actor: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly data: JsonValue;
+  readonly restrictedDigest?: string;
+}
+
+export function eventJsonOf(event: LedgerEvent): EventJson {
+  return {
     seq: event.seq.toString(),
     id: event.id,
     time: event.time,
@@ -43,9 +53,13 @@ export function leafTextOf(event: LedgerEvent): string {
     type: event.type,
     subject: event.subject,
     data: event.data,
+    ...(event.restrictedDigest === undefined ? {} : { restrictedDigest: event.restrictedDigest }),
   };
-  if (event.restrictedDigest !== undefined) leaf.restrictedDigest = event.restrictedDigest;
-  return canonicalJson(leaf);
+}
+
+/** The exact bytes hashed into the tree: the RFC 8785 form of the event's JSON with the leaf version. */
+export function leafTextOf(event: LedgerEvent): string {
+  return canonicalJson({ v: LEAF_VERSION, ...eventJsonOf(event) });
 }
 
 export function leafBytesOf(event: LedgerEvent): Uint8Array {

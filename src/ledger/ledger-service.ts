@@ -5,7 +5,7 @@ import { ConflictError, InputError, NotFoundError, UnavailableError } from '../e
 import type { Db } from '../store/index.js';
 import { EVIDENCE_FORMAT, type EvidenceBundle, sealBundle } from './evidence-bundle.js';
 import type { Ledger, StoredCheckpoint } from './ledger.js';
-import { type LedgerEvent, parseLeaf } from './ledger-event.js';
+import { type EventJson, eventJsonOf, type LedgerEvent, parseLeaf } from './ledger-event.js';
 import { type EntryRow, findEntries, findEntryById, readEntries } from './ledger-store.js';
 import { type Hash, toHex } from './merkle.js';
 import type { ProjectorRegistry } from './projector.js';
@@ -20,7 +20,7 @@ export const RESTRICTED_ERASED = 'ledger.restricted_erased';
 
 export interface LedgerEntryView {
   readonly index: string;
-  readonly event: ReturnType<typeof eventJson>;
+  readonly event: EventJson;
   /** Base64 of the exact bytes that were hashed. */
   readonly leaf: string;
 }
@@ -225,8 +225,8 @@ function viewOf(row: EntryRow): LedgerEntryView {
   return {
     index: row.index.toString(),
     event: parsed.ok
-      ? eventJson(parsed.event)
-      : eventJson({
+      ? eventJsonOf(parsed.event)
+      : eventJsonOf({
           seq: row.index,
           id: row.id,
           time: row.time,
@@ -237,19 +237,6 @@ function viewOf(row: EntryRow): LedgerEntryView {
           restrictedDigest: undefined,
         }),
     leaf: Buffer.from(row.leaf, 'utf8').toString('base64'),
-  };
-}
-
-function eventJson(event: LedgerEvent) {
-  return {
-    seq: event.seq.toString(),
-    id: event.id,
-    time: event.time,
-    actor: event.actor,
-    type: event.type,
-    subject: event.subject,
-    data: event.data,
-    ...(event.restrictedDigest === undefined ? {} : { restrictedDigest: event.restrictedDigest }),
   };
 }
 

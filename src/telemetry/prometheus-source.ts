@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatDuration } from '../clock/duration.js';
 import { assertNever, InputError, type ProblemDetail, UnavailableError } from '../errors/index.js';
 import type { SliSpec, SloDefinition, ThresholdOperator } from '../slo/types.js';
+import { isNamed, networkCode } from './fetch-errors.js';
 import type { TelemetrySource, WindowRequest, WindowSli } from './telemetry-source.js';
 
 export interface PrometheusSourceOptions {
@@ -558,18 +559,4 @@ function parseJson(text: string): unknown {
 
 function truncate(text: string): string {
   return text.length <= MAX_ERROR_TEXT ? text : `${text.slice(0, MAX_ERROR_TEXT)}…`;
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && 'name' in error && error.name === name;
-}
-
-/** The system error code (ECONNREFUSED, ENOTFOUND) under fetch's generic "fetch failed". */
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    if ('code' in current && typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
-    current = current.cause;
-  }
-  return undefined;
 }

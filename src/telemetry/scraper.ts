@@ -7,6 +7,7 @@
 import type { Clock } from '../clock/index.js';
 import { assertNever, InputError, type ProblemDetail } from '../errors/index.js';
 import type { SloDefinition } from '../slo/types.js';
+import { isNamed, networkCode } from './fetch-errors.js';
 import {
   type MetricSelector,
   matchesSelector,
@@ -508,18 +509,4 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && 'name' in error && error.name === name;
-}
-
-/** The system error code (ECONNREFUSED, ENOTFOUND) under fetch's generic "fetch failed". */
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    if ('code' in current && typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
-    current = current.cause;
-  }
-  return undefined;
 }
