@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -94,4 +95,21 @@ test('serve refuses to start on a catalogue with problems and says where they ar
   assert.equal(result.code, 1);
   assert.match(result.stderr, /services\.yaml:8:28: unknown service "fraud"/);
   assert.match(result.stderr, /has 8 problems/);
+});
+
+test('serve says clearly when its port is taken, and exits 3', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sre-e2e-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const address = blocker.address();
+  assert.ok(address !== null && typeof address === 'object');
+  const result = await runBuilt(
+    ['serve', '--port', String(address.port), '--catalogue', EXAMPLE_CATALOGUE, '--data-dir', dataDir],
+    { SRE_AGENT_LOG_LEVEL: 'silent' },
+  );
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /cannot listen on 127\.0\.0\.1:\d+: something else is listening there/);
+  assert.doesNotMatch(result.stderr, /unexpected error/);
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemPrincipal } from '../../auth/index.js';
 import { parseDuration, SystemClock } from '../../clock/index.js';
-import { CatalogueInvalidError, InputError } from '../../errors/index.js';
+import { CatalogueInvalidError, InputError, UnavailableError } from '../../errors/index.js';
 import { buildApp } from '../../http/index.js';
 import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
@@ -137,7 +137,24 @@ export function addServeCommand(program: Command, io: CliIo): void {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    const address = await app.listen({ host: config.server.host, port: config.server.port });
+    let address: string;
+    try {
+      address = await app.listen({ host: config.server.host, port: config.server.port });
+    } catch (error: unknown) {
+      await demo?.stop();
+      await scraper?.stop();
+      await runtime.sloEvaluator.stop();
+      await checkpointer.stop();
+      await runtime.close();
+      const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+      const where = `${config.server.host}:${config.server.port}`;
+      throw new UnavailableError(
+        code === 'EADDRINUSE'
+          ? `cannot listen on ${where}: something else is listening there; stop it or choose another --port`
+          : `cannot listen on ${where}${code === undefined ? '' : ` (${code})`}`,
+        { cause: error },
+      );
+    }
     const url = address.replace('[::1]', 'localhost');
     io.stderr(
       `sre-agent ${VERSION} is serving ${url} (${runtime.store.dialect}, catalogue ${config.catalogue.path})\n` +
