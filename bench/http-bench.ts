@@ -3,12 +3,10 @@
  * bare Fastify route serving the same body. Both are driven by the same closed-loop load generator in this process.
  * @module
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { systemPrincipal } from '../src/auth/index.js';
 import { SystemClock } from '../src/clock/index.js';
@@ -16,6 +14,7 @@ import { loadConfig } from '../src/config/index.js';
 import { buildApp } from '../src/http/index.js';
 import { assembleRuntime } from '../src/runtime/create-runtime.js';
 import { openStore } from '../src/store/index.js';
+import { REPOSITORY_ROOT } from '../test/support/fixtures.js';
 import { type BenchOptions, formatMs, formatRate, formatRatio, percentile } from './measure.js';
 
 const CONCURRENCY = 16;
@@ -66,7 +65,7 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
     const clock = SystemClock.create();
     const config = await loadConfig({
       env: {},
-      overrides: { storage: { dataDir: dir }, catalogue: { path: join(repositoryRoot(), 'examples', 'catalogue') } },
+      overrides: { storage: { dataDir: dir }, catalogue: { path: join(REPOSITORY_ROOT, 'examples', 'catalogue') } },
     });
     const runtime = await assembleRuntime(store, config, { clock, processMetrics: false });
     const { tokens, catalogue, metrics } = runtime;
@@ -185,13 +184,4 @@ async function closedLoop(target: LoadTarget, seconds: number): Promise<RoundSam
     clearTimeout(timer);
   }
   return { latencies, errors, firstError, elapsedMs: performance.now() - start };
-}
-
-/** The repository root, from either the source tree or the compiled tree. */
-function repositoryRoot(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) {
-    directory = dirname(directory);
-  }
-  return directory;
 }

@@ -33,17 +33,25 @@ import {
   verifyLedger,
 } from '../src/ledger/index.js';
 import { type Db, openStore, type Store } from '../src/store/index.js';
-import { startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { reasonOf, shellQuote, startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { describeSqlite, withCleanup } from './bench-stores.js';
 import {
   type BenchOptions,
+  type BenchOutcome,
   formatCount,
   formatMs,
   formatRate,
   formatRatio,
+  measureInTurn,
   median,
-  percentile,
+  meter,
+  type RateFigures,
+  rateOf,
   timeAlternately,
+  verdict,
 } from './measure.js';
+
+export type { RateFigures } from './measure.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -57,8 +65,6 @@ const PROOF_SAMPLES = 1_024;
 const HASH_INPUT_BYTES = 64;
 const HASH_BATCH = 2_000;
 const SIGNATURE_BATCH = 50;
-/** Halves of each store measurement alternate between subject and anchor, as in the HTTP benchmark. */
-const ROUNDS = 2;
 const RESTART_TIMEOUT_MS = 90_000;
 
 const TARGET_EVENTS_PER_SECOND = 10_000;
@@ -73,14 +79,6 @@ export interface LedgerBenchSettings {
   readonly entries: number;
   /** Whether to start a throwaway PostgreSQL cluster for the PostgreSQL figures. */
   readonly postgres: boolean;
-}
-
-export interface RateFigures {
-  readonly ops: number;
-  readonly perSecond: number;
-  /** Per step: one commit, one proof or one read. */
-  readonly p50Ms: number;
-  readonly p99Ms: number;
 }
 
 /** Two synchronous batches timed in turn; rates are per operation, from each side's median run. */
@@ -113,10 +111,7 @@ export interface PostgresFigures {
   readonly proofGeneration: ProofGenerationFigures;
 }
 
-export type PostgresOutcome =
-  | { readonly status: 'measured'; readonly figures: PostgresFigures }
-  | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string };
+export type PostgresOutcome = BenchOutcome<PostgresFigures>;
 
 export interface BuildFigures {
   readonly requested: number;
@@ -159,7 +154,7 @@ export interface LedgerBenchResult {
 export async function ledgerBench(options: BenchOptions, settings: LedgerBenchSettings): Promise<LedgerBenchResult> {
   const signing = benchSigning();
 
-  const sqliteAppends = await withCleanup(async (defer) => {
+  const sqliteAppends = await withCleanup('ledger', async (defer) => {
     const dir = await mkdtemp(join(tmpdir(), 'sre-bench-ledger-'));
     defer(() => rm(dir, { recursive: true, force: true }));
     const store = await openStore({ dialect: 'sqlite', file: join(dir, 'appends.db') });
@@ -172,7 +167,7 @@ export async function ledgerBench(options: BenchOptions, settings: LedgerBenchSe
     ? await postgresOutcome(signing, options)
     : { status: 'skipped', reason: 'BENCH_POSTGRES=0' };
 
-  const large = await withCleanup(async (defer) => {
+  const large = await withCleanup('ledger', async (defer) => {
     const dir = await mkdtemp(join(tmpdir(), 'sre-bench-ledger-'));
     defer(() => rm(dir, { recursive: true, force: true }));
     const store = await openStore({ dialect: 'sqlite', file: join(dir, 'large.db') });
@@ -329,32 +324,12 @@ function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
-
 function formatSeconds(milliseconds: number): string {
   return `${oneDecimal.format(milliseconds / 1000)} s`;
 }
 
 function formatDuration(milliseconds: number): string {
   return milliseconds < 1000 ? formatMs(milliseconds) : formatSeconds(milliseconds);
-}
-
-type Defer = (close: () => Promise<unknown>) => void;
-
-/** Runs `work`, then whatever it deferred in reverse order, whether or not it failed. */
-async function withCleanup<T>(work: (defer: Defer) => Promise<T>): Promise<T> {
-  const closers: Array<() => Promise<unknown>> = [];
-  try {
-    return await work((close) => closers.push(close));
-  } finally {
-    for (const close of closers.reverse()) {
-      await close().catch((error: unknown) => {
-        process.stderr.write(`ledger bench: cleanup failed: ${reasonOf(error)}\n`);
-      });
-    }
-  }
 }
 
 function benchSigning(): LedgerSigning {
@@ -387,48 +362,6 @@ function indexSource(size: bigint): () => bigint {
     state ^= state >>> 17;
     state ^= state << 5;
     return BigInt(Math.floor(((state >>> 0) / 2 ** 32) * Number(size)));
-  };
-}
-
-interface Meter {
-  readonly step: () => Promise<number>;
-  ops: number;
-  elapsedMs: number;
-  readonly latencies: number[];
-}
-
-function meter(step: () => Promise<number>): Meter {
-  return { step, ops: 0, elapsedMs: 0, latencies: [] };
-}
-
-/** Repeats a meter's step until `milliseconds` have passed; a step answers how many operations it did. */
-async function runFor(target: Meter, milliseconds: number): Promise<void> {
-  const start = performance.now();
-  let last = start;
-  do {
-    target.ops += await target.step();
-    const now = performance.now();
-    target.latencies.push(now - last);
-    last = now;
-  } while (last - start < milliseconds);
-  target.elapsedMs += last - start;
-}
-
-/** A short unrecorded run of each, then ROUNDS rounds in which each gets its share of `seconds` in turn. */
-async function measureInTurn(meters: ReadonlyArray<Meter>, seconds: number): Promise<void> {
-  for (const each of meters) await runFor(meter(each.step), Math.min(500, (seconds * 1000) / 8));
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const each of meters) await runFor(each, (seconds * 1000) / ROUNDS);
-  }
-}
-
-function rateOf(measured: Meter): RateFigures {
-  const sorted = [...measured.latencies].sort((a, b) => a - b);
-  return {
-    ops: measured.ops,
-    perSecond: (measured.ops * 1000) / measured.elapsedMs,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
   };
 }
 
@@ -620,25 +553,13 @@ function oneShotSha256(): ((input: Uint8Array) => Buffer) | undefined {
   return (input) => nodeCrypto.hash('sha256', input, 'buffer');
 }
 
-async function describeSqlite(db: Db): Promise<string> {
-  const version = await sql<{ version: string }>`select sqlite_version() as version`.execute(db);
-  const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
-  const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
-  const level = synchronous.rows[0]?.synchronous;
-  const levelName = level === undefined ? 'unknown' : (['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level));
-  return (
-    `SQLite ${version.rows[0]?.version ?? '?'} (journal_mode=${journal.rows[0]?.journal_mode ?? '?'}, ` +
-    `synchronous=${levelName})`
-  );
-}
-
 /**
  * The test cluster runs with fsync, synchronous_commit and full_page_writes off, set on its command line where
  * ALTER SYSTEM cannot override them, so the bench restarts it without them: PostgreSQL's defaults.
  */
 async function postgresOutcome(signing: LedgerSigning, options: BenchOptions): Promise<PostgresOutcome> {
   try {
-    const figures = await withCleanup(async (defer) => {
+    const figures = await withCleanup('ledger', async (defer) => {
       const cluster = await startPostgresCluster();
       defer(() => cluster.stop());
       const url = await cluster.createDatabase();
@@ -726,15 +647,4 @@ async function restartWithDefaultDurability(settings: ServerSettings): Promise<v
   const [file, fileArgs] =
     process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]] : [pgCtl, args];
   await execFileAsync(file, fileArgs, { cwd: clusterDir, timeout: RESTART_TIMEOUT_MS, killSignal: 'SIGKILL' });
-}
-
-/** pg_ctl hands its -o string to /bin/sh. */
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const stderr = 'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
-  return stderr === '' ? error.message : `${error.message.split('\n')[0] ?? ''}: ${stderr}`;
 }

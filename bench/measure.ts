@@ -11,6 +11,15 @@ export interface BenchOptions {
   readonly seconds: number;
 }
 
+/** A part of a benchmark that needs an outside server, which may be turned off or fail to start. */
+export type BenchOutcome<Figures> =
+  | { readonly status: 'measured'; readonly figures: Figures }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'failed'; readonly reason: string };
+
+/** Halves of each measurement alternate between subject and anchor, as in the HTTP benchmark. */
+const ROUNDS = 2;
+
 /** The value below which `fraction` of the sorted samples fall (nearest rank). */
 export function percentile(sorted: ReadonlyArray<number>, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -67,6 +76,57 @@ function timeOnce(action: () => unknown): number {
   return performance.now() - start;
 }
 
+/** An asynchronous step repeated for a while, with what it did and how long each step took. */
+export interface Meter {
+  readonly step: () => Promise<number>;
+  ops: number;
+  elapsedMs: number;
+  readonly latencies: number[];
+}
+
+export function meter(step: () => Promise<number>): Meter {
+  return { step, ops: 0, elapsedMs: 0, latencies: [] };
+}
+
+/** Repeats a meter's step until `milliseconds` have passed; a step answers how many operations it did. */
+export async function runFor(target: Meter, milliseconds: number): Promise<void> {
+  const start = performance.now();
+  let last = start;
+  do {
+    target.ops += await target.step();
+    const now = performance.now();
+    target.latencies.push(now - last);
+    last = now;
+  } while (last - start < milliseconds);
+  target.elapsedMs += last - start;
+}
+
+/** A short unrecorded run of each, then ROUNDS rounds in which each gets its share of `seconds` in turn. */
+export async function measureInTurn(meters: ReadonlyArray<Meter>, seconds: number): Promise<void> {
+  for (const each of meters) await runFor(meter(each.step), Math.min(500, (seconds * 1000) / 8));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const each of meters) await runFor(each, (seconds * 1000) / ROUNDS);
+  }
+}
+
+export interface RateFigures {
+  readonly ops: number;
+  readonly perSecond: number;
+  /** Per step: one commit, one proof, one read or one batch. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export function rateOf(measured: Meter): RateFigures {
+  const sorted = [...measured.latencies].sort((a, b) => a - b);
+  return {
+    ops: measured.ops,
+    perSecond: (measured.ops * 1000) / measured.elapsedMs,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+  };
+}
+
 export type CollectGarbage = () => void;
 
 /** A handle on V8's collector without `--expose-gc` on the command line, or undefined if V8 refuses. */
@@ -118,4 +178,8 @@ export function formatRatio(ratio: number): string {
 
 export function formatMegabytes(bytes: number): string {
   return `${oneDecimal.format(bytes / (1024 * 1024))} MB`;
+}
+
+export function verdict(met: boolean): string {
+  return met ? 'met' : 'NOT met';
 }

@@ -6,14 +6,12 @@
  * same synthetic counters from TSDB blocks built by promtool. Ingest is the slo-store benchmark's.
  * @module
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { stringify } from 'yaml';
@@ -29,19 +27,30 @@ import { windowsOf } from '../src/slo/slo-evaluation.js';
 import { SloEvaluator } from '../src/slo/slo-evaluator.js';
 import { burnRate, defaultTiers } from '../src/slo/slo-maths.js';
 import type { SliSpec, SloDefinition } from '../src/slo/types.js';
-import { type Db, openStore } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import { EmbeddedSliStore, type SliPoint } from '../src/telemetry/embedded-sli-store.js';
 import { PrometheusSource } from '../src/telemetry/prometheus-source.js';
 import type { WindowRequest, WindowSli } from '../src/telemetry/telemetry-source.js';
-import { findFreePort } from '../test/support/postgres-cluster.js';
+import { REPOSITORY_ROOT } from '../test/support/fixtures.js';
+import { reasonOf } from '../test/support/postgres-cluster.js';
+import { startPrometheus } from '../test/support/prometheus-process.js';
+import {
+  countPoints,
+  describeSqlite,
+  SPARSE_SLOS as TICK_SLOS,
+  withCleanup,
+  writeSparseHistory,
+} from './bench-stores.js';
 import {
   type BenchOptions,
+  type BenchOutcome,
   formatCount,
   formatMegabytes,
   formatMs,
   formatRatio,
   median,
   timeAlternately,
+  verdict,
 } from './measure.js';
 
 const execFileAsync = promisify(execFile);
@@ -53,17 +62,12 @@ const PERIOD = 30 * DAY;
 const ORIGIN = 'bench.sre-agent.example/slo';
 const OBJECTIVE_PERCENT = 99.9;
 
-const TICK_SLOS = 10_000;
 const TICK_ID_PREFIX = 'bench-slo-';
 /**
  * A minute before the hour: the first tick is the worst case, a restart late in the hour with every SLO's hourly
  * snapshot due at once; the later ticks, a minute on, are the steady state, where snapshots are spread by SLO id.
  */
 const TICK_AT = '2026-06-01T12:59:00Z';
-/** The slo-store benchmark's density: a point every 10 minutes over 3 days, then one a day back to 30 days. */
-const RECENT_POINTS = 432;
-const RECENT_STEP_MINUTES = 10;
-const DAILY_POINTS = 27;
 /** One SLO in this many burns fast enough to fire all four tiers on the first tick. */
 const BURNING_EVERY = 100;
 
@@ -87,12 +91,6 @@ const WHOLE_MINUTE = new Date(HISTORY_START + (HISTORY_MINUTES - 1) * MINUTE);
 const COMPARE_WINDOWS = [5 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 6 * HOUR];
 const RULE_WINDOW = HOUR;
 const AGREEMENT = 1e-9;
-
-const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 30_000;
-const STOP_WAIT_MS = 5_000;
-const START_ATTEMPTS = 3;
-const LOG_LIMIT = 16 * 1024;
 
 const TARGET_TICK_MS = 1_000;
 const TARGET_RULES_MS = 2_000;
@@ -148,10 +146,7 @@ export interface PrometheusFigures {
   readonly rule: { readonly record: string; readonly value: number | undefined };
 }
 
-export type PrometheusOutcome =
-  | { readonly status: 'measured'; readonly figures: PrometheusFigures }
-  | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string };
+export type PrometheusOutcome = BenchOutcome<PrometheusFigures>;
 
 export interface SloBenchResult {
   readonly evaluator: EvaluatorFigures;
@@ -265,21 +260,21 @@ function formatComparison(figures: PrometheusFigures): string[] {
 }
 
 async function evaluatorFigures(file: string, options: BenchOptions): Promise<EvaluatorFigures> {
-  return withCleanup(async (defer) => {
+  return withCleanup('slo', async (defer) => {
     const store = await openStore({ dialect: 'sqlite', file });
     defer(() => store.close());
     const db = store.db;
     const clock = FixedClock.at(TICK_AT);
     const slos = Array.from({ length: TICK_SLOS }, (_, index) => tickSlo(index));
-    const buildMs = await writeSparseHistory(db, clock.now());
-    const rows = Number(
-      (
-        await db
-          .selectFrom('slo_points')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    // The slo-store benchmark's density, with one SLO in BURNING_EVERY failing fast enough to fire every tier.
+    const buildMs = await writeSparseHistory(db, clock.now(), {
+      idPrefix: TICK_ID_PREFIX,
+      errors: sql`case
+            when slos.i % ${sql.lit(BURNING_EVERY)} = 0 then 2 + (slos.i + steps.j) % 3
+            when (slos.i + steps.j) % 20 = 0 then 1
+            else 0 end`,
+    });
+    const rows = await countPoints(db);
     const telemetry = EmbeddedSliStore.create(db, clock);
     const ledger = Ledger.create({ db, clock, projectors: allProjectors(), signing: benchSigning() });
     const evaluator = SloEvaluator.create({
@@ -338,41 +333,6 @@ async function evaluatorFigures(file: string, options: BenchOptions): Promise<Ev
       anchorMedianMs: median(anchor),
     };
   });
-}
-
-/** Running totals by window function, one statement for the points and one for the series, as slo-store writes them. */
-async function writeSparseHistory(db: Db, end: Date): Promise<number> {
-  const start = performance.now();
-  const lastMinute = Math.floor(end.getTime() / MINUTE) - 1;
-  const recent = RECENT_POINTS * RECENT_STEP_MINUTES;
-  await db.transaction().execute(async (tx) => {
-    await sql`
-      with recursive slos(i) as (select 0 union all select i + 1 from slos where i < ${sql.lit(TICK_SLOS - 1)}),
-      steps(j) as (select 0 union all select j + 1 from steps where j < ${sql.lit(RECENT_POINTS + DAILY_POINTS - 1)}),
-      points as (
-        select ${sql.lit(TICK_ID_PREFIX)} || slos.i as slo_id,
-          case when steps.j < ${sql.lit(RECENT_POINTS)}
-            then ${sql.lit(lastMinute)} - steps.j * ${sql.lit(RECENT_STEP_MINUTES)}
-            else ${sql.lit(lastMinute)} - ${sql.lit(recent)} - (steps.j - ${sql.lit(RECENT_POINTS)}) * 1440 end as minute,
-          100 + (slos.i + steps.j) % 50 - case
-            when slos.i % ${sql.lit(BURNING_EVERY)} = 0 then 2 + (slos.i + steps.j) % 3
-            when (slos.i + steps.j) % 20 = 0 then 1
-            else 0 end as good,
-          100 + (slos.i + steps.j) % 50 as total
-        from slos cross join steps)
-      insert into slo_points (slo_id, minute, good, total, cum_good, cum_total)
-      select slo_id, minute, good, total,
-        sum(good) over (partition by slo_id order by minute), sum(total) over (partition by slo_id order by minute)
-      from points
-    `.execute(tx);
-    await sql`
-      with recursive slos(i) as (select 0 union all select i + 1 from slos where i < ${sql.lit(TICK_SLOS - 1)})
-      insert into slo_point_series (slo_id, base_good, base_total, updated_at)
-      select ${sql.lit(TICK_ID_PREFIX)} || slos.i, 0, 0, ${end.toISOString()} from slos
-    `.execute(tx);
-  });
-  await sql`analyze`.execute(db);
-  return performance.now() - start;
 }
 
 function tickSlo(index: number): SloDefinition {
@@ -498,7 +458,7 @@ function plainGroups(groups: ReadonlyArray<RuleGroup>): unknown {
 }
 
 async function prometheusOutcome(dir: string): Promise<PrometheusOutcome> {
-  const tools = join(repositoryRoot(), '.tools', 'prometheus', 'usr', 'bin');
+  const tools = join(REPOSITORY_ROOT, '.tools', 'prometheus', 'usr', 'bin');
   const prometheus = join(tools, 'prometheus');
   const promtool = join(tools, 'promtool');
   if (!existsSync(prometheus) || !existsSync(promtool)) {
@@ -517,7 +477,7 @@ async function prometheusOutcome(dir: string): Promise<PrometheusOutcome> {
 }
 
 async function compareWithPrometheus(dir: string, prometheus: string, promtool: string): Promise<PrometheusFigures> {
-  return withCleanup(async (defer) => {
+  return withCleanup('slo', async (defer) => {
     const work = await mkdtemp(join(dir, 'prometheus-'));
     defer(() => rm(work, { recursive: true, force: true }));
     const slo = benchSlo('checkout', 'availability', {
@@ -541,14 +501,18 @@ async function compareWithPrometheus(dir: string, prometheus: string, promtool: 
 
     const metrics = join(work, 'requests.om');
     const tsdb = join(work, 'tsdb');
-    const config = join(work, 'prometheus.yml');
     await writeFile(metrics, openMetrics());
-    // JSON is YAML; no scrape jobs, so the TSDB holds only the imported blocks.
-    await writeFile(config, JSON.stringify({ global: { evaluation_interval: '1m' } }));
     await execFileAsync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', metrics, tsdb]);
     const version = (await execFileAsync(prometheus, ['--version'])).stdout.match(/version (\S+)/)?.[1] ?? '?';
 
-    const server = await TsdbPrometheus.start(prometheus, tsdb, config);
+    // No scrape targets, so the TSDB holds only the imported blocks; a long retention keeps blocks of any age.
+    const server = await startPrometheus({
+      binary: prometheus,
+      scrapeTargets: [],
+      scrapeIntervalSeconds: 60,
+      storagePath: tsdb,
+      extraFlags: ['--storage.tsdb.retention.time=10y'],
+    });
     defer(() => server.stop());
     const source = PrometheusSource.create({ baseUrl: server.url, timeoutMs: 10_000 });
     const compareAt = async (at: Date): Promise<WindowComparison[]> => {
@@ -610,151 +574,6 @@ function openMetrics(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Prometheus serving a prepared TSDB, started and stopped as test/support/prometheus-process.ts does for scraping. */
-class TsdbPrometheus {
-  private output = '';
-  private readonly exited: Promise<void>;
-  private readonly killOnExit = (): void => {
-    if (this.running()) this.child.kill('SIGKILL');
-  };
-
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {
-    this.exited = new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', (error) => {
-        this.append(`cannot run prometheus: ${error.message}\n`);
-        resolve();
-      });
-    });
-    child.stdout?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    // Safety net for a run that never reaches stop(): 'exit' listeners cannot await.
-    process.once('exit', this.killOnExit);
-  }
-
-  static async start(binary: string, tsdb: string, configFile: string): Promise<TsdbPrometheus> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
-      const port = await findFreePort();
-      const child = spawn(
-        binary,
-        [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${tsdb}`,
-          '--storage.tsdb.retention.time=10y',
-          `--web.listen-address=${HOST}:${port}`,
-        ],
-        { cwd: dirname(tsdb), stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const server = new TsdbPrometheus(`http://${HOST}:${port}`, child);
-      try {
-        await server.waitUntilReady();
-        return server;
-      } catch (error: unknown) {
-        lastError = error;
-        await server.stop();
-        // Another process may take the probed port before Prometheus binds it.
-        if (!server.log().includes('address already in use')) break;
-      }
-    }
-    throw lastError;
-  }
-
-  log(): string {
-    return this.output;
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited after a grace period. */
-  async stop(): Promise<void> {
-    process.removeListener('exit', this.killOnExit);
-    if (!this.running()) return;
-    this.child.kill('SIGTERM');
-    if (await this.exitsWithin(STOP_WAIT_MS)) return;
-    this.child.kill('SIGKILL');
-    if (!(await this.exitsWithin(STOP_WAIT_MS))) {
-      throw new Error(`prometheus (pid ${this.child.pid}) survived SIGKILL`);
-    }
-  }
-
-  private async waitUntilReady(): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!this.running()) {
-        await this.exitsWithin(1_000);
-        throw new Error(`prometheus exited before it was ready\n${this.output.slice(-2_000)}`);
-      }
-      const ready = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then(
-        async (response) => {
-          await response.body?.cancel();
-          return response.ok;
-        },
-        () => false,
-      );
-      if (ready) return;
-      await delay(100);
-    }
-    throw new Error(`prometheus was not ready within ${READY_TIMEOUT_MS} ms\n${this.output.slice(-2_000)}`);
-  }
-
-  private async exitsWithin(ms: number): Promise<boolean> {
-    const timer = new AbortController();
-    const outcome = await Promise.race([
-      this.exited.then(() => true),
-      delay(ms, false, { signal: timer.signal }).catch(() => false),
-    ]);
-    timer.abort();
-    return outcome;
-  }
-
-  private running(): boolean {
-    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  private append(text: string): void {
-    this.output = (this.output + text).slice(-LOG_LIMIT);
-  }
-}
-
-type Defer = (close: () => Promise<unknown>) => void;
-
-/** Runs `work`, then whatever it deferred in reverse order, whether or not it failed. */
-async function withCleanup<T>(work: (defer: Defer) => Promise<T>): Promise<T> {
-  const closers: Array<() => Promise<unknown>> = [];
-  try {
-    return await work((close) => closers.push(close));
-  } finally {
-    for (const close of closers.reverse()) {
-      await close().catch((error: unknown) => {
-        process.stderr.write(`slo bench: cleanup failed: ${reasonOf(error)}\n`);
-      });
-    }
-  }
-}
-
-/** The repository root, from either the source tree or the compiled one. */
-function repositoryRoot(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) {
-    directory = dirname(directory);
-  }
-  return directory;
-}
-
-async function describeSqlite(db: Db): Promise<string> {
-  const version = await sql<{ version: string }>`select sqlite_version() as version`.execute(db);
-  const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
-  const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
-  const level = synchronous.rows[0]?.synchronous;
-  const levelName = level === undefined ? 'unknown' : (['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level));
-  return (
-    `SQLite ${version.rows[0]?.version ?? '?'} (journal_mode=${journal.rows[0]?.journal_mode ?? '?'}, ` +
-    `synchronous=${levelName})`
-  );
-}
-
 function relativeDifference(value: number | undefined, reference: number | undefined): number {
   if (value === undefined || reference === undefined) return Number.NaN;
   if (reference === 0) return value === 0 ? 0 : Number.POSITIVE_INFINITY;
@@ -798,16 +617,6 @@ function clockTime(time: Date): string {
   return `${time.toISOString().slice(11, 19)}Z`;
 }
 
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
-
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(1)} s`;
-}
-
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const stderr = 'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
-  return stderr === '' ? error.message : `${error.message.split('\n')[0] ?? ''}: ${stderr}`;
 }

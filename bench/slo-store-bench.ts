@@ -17,19 +17,34 @@ import { type Db, openStore } from '../src/store/index.js';
 import { EmbeddedSliStore, type SliPoint } from '../src/telemetry/embedded-sli-store.js';
 import type { WindowRequest } from '../src/telemetry/telemetry-source.js';
 import { type PostgresCluster, startPostgresCluster } from '../test/support/postgres-cluster.js';
-import { type BenchOptions, formatCount, formatMs, formatRate, formatRatio, median, percentile } from './measure.js';
+import { testSlo } from '../test/support/test-slo.js';
+import {
+  countPoints,
+  describeSqlite,
+  RECENT_STEP_MINUTES,
+  SPARSE_SLOS as TICK_SLOS,
+  writeSparseHistory,
+} from './bench-stores.js';
+import {
+  type BenchOptions,
+  type BenchOutcome,
+  formatCount,
+  formatMs,
+  formatRate,
+  formatRatio,
+  measureInTurn,
+  median,
+  meter,
+  rateOf,
+  verdict,
+} from './measure.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const BATCH_POINTS = 1_000;
 /** Ingest batches take turns over this many SLOs, each moving forward from 399 days ago, to stay within 400 days. */
 const INGEST_SLOS = 200;
-const TICK_SLOS = 10_000;
-const RECENT_POINTS = 432;
-const RECENT_STEP_MINUTES = 10;
-const DAILY_POINTS = 27;
 const TICK_WINDOWS = [5 * MINUTE, 30 * MINUTE, 60 * MINUTE, 2 * 60 * MINUTE, 6 * 60 * MINUTE, DAY, 3 * DAY, 30 * DAY];
-const ROUNDS = 2;
 
 const TARGET_POINTS_PER_SECOND = 50_000;
 const TARGET_TICK_MS = 1_000;
@@ -58,10 +73,7 @@ export interface TickFigures {
   readonly anchorMedianMs: number;
 }
 
-export type PostgresTick =
-  | { readonly status: 'measured'; readonly figures: TickFigures }
-  | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'failed'; readonly reason: string };
+export type PostgresTick = BenchOutcome<TickFigures>;
 
 export interface SloStoreBenchResult {
   readonly ingest: IngestFigures;
@@ -126,38 +138,6 @@ async function withStore<T>(file: string, work: (db: Db) => Promise<T>): Promise
   }
 }
 
-interface Meter {
-  readonly step: () => Promise<number>;
-  ops: number;
-  elapsedMs: number;
-  readonly latencies: number[];
-}
-
-function meter(step: () => Promise<number>): Meter {
-  return { step, ops: 0, elapsedMs: 0, latencies: [] };
-}
-
-/** Repeats a meter's step until `milliseconds` have passed; a step answers how many operations it did. */
-async function runFor(target: Meter, milliseconds: number): Promise<void> {
-  const start = performance.now();
-  let last = start;
-  do {
-    target.ops += await target.step();
-    const now = performance.now();
-    target.latencies.push(now - last);
-    last = now;
-  } while (last - start < milliseconds);
-  target.elapsedMs += last - start;
-}
-
-/** A short unrecorded run of each, then ROUNDS rounds in which each gets its share of `seconds` in turn. */
-async function measureInTurn(meters: ReadonlyArray<Meter>, seconds: number): Promise<void> {
-  for (const each of meters) await runFor(meter(each.step), Math.min(500, (seconds * 1000) / 8));
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const each of meters) await runFor(each, (seconds * 1000) / ROUNDS);
-  }
-}
-
 /** Batch n goes to SLO n mod INGEST_SLOS, in the next 1,000 minutes after that SLO's previous batch. */
 function batchSource(start: Date): () => { readonly sloId: string; readonly points: SliPoint[] } {
   let batch = 0;
@@ -207,29 +187,22 @@ async function ingestFigures(db: Db, options: BenchOptions): Promise<IngestFigur
   });
 
   await measureInTurn([subject, anchor], options.seconds);
-  const sorted = [...subject.latencies].sort((a, b) => a - b);
+  const ingested = rateOf(subject);
   return {
     store: await describeSqlite(db),
     batches,
-    pointsPerSecond: (subject.ops * 1000) / subject.elapsedMs,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    anchorRowsPerSecond: (anchor.ops * 1000) / anchor.elapsedMs,
+    pointsPerSecond: ingested.perSecond,
+    p50Ms: ingested.p50Ms,
+    p99Ms: ingested.p99Ms,
+    anchorRowsPerSecond: rateOf(anchor).perSecond,
   };
 }
 
 /** Writes the sparse history with running totals by window function, then times ticks against a count. */
 async function tickFigures(db: Db, store: string, options: BenchOptions): Promise<TickFigures> {
   const end = SystemClock.create().now();
-  const buildMs = await buildHistory(db, end);
-  const rows = Number(
-    (
-      await db
-        .selectFrom('slo_points')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const buildMs = await writeSparseHistory(db, end, { idPrefix: TICK_ID_PREFIX, errors: sql`(slos.i + steps.j) % 3` });
+  const rows = await countPoints(db);
   const source = EmbeddedSliStore.create(db, SystemClock.create());
   const requests: WindowRequest[] = Array.from({ length: TICK_SLOS }, (_, index) => ({
     slo: benchSlo(tickSloId(index)),
@@ -269,41 +242,10 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-function tickSloId(index: number): string {
-  return `bench-tick-${index}`;
-}
+const TICK_ID_PREFIX = 'bench-tick-';
 
-/** The same statements on SQLite and PostgreSQL: recursive CTEs for the SLOs and points, sum() over for the totals. */
-async function buildHistory(db: Db, end: Date): Promise<number> {
-  const start = performance.now();
-  const lastMinute = Math.floor(end.getTime() / MINUTE) - 1;
-  const recent = RECENT_POINTS * RECENT_STEP_MINUTES;
-  await db.transaction().execute(async (tx) => {
-    await sql`
-      with recursive slos(i) as (select 0 union all select i + 1 from slos where i < ${sql.lit(TICK_SLOS - 1)}),
-      steps(j) as (select 0 union all select j + 1 from steps where j < ${sql.lit(RECENT_POINTS + DAILY_POINTS - 1)}),
-      points as (
-        select 'bench-tick-' || slos.i as slo_id,
-          case when steps.j < ${sql.lit(RECENT_POINTS)}
-            then ${sql.lit(lastMinute)} - steps.j * ${sql.lit(RECENT_STEP_MINUTES)}
-            else ${sql.lit(lastMinute)} - ${sql.lit(recent)} - (steps.j - ${sql.lit(RECENT_POINTS)}) * 1440 end as minute,
-          100 + (slos.i + steps.j) % 50 - (slos.i + steps.j) % 3 as good,
-          100 + (slos.i + steps.j) % 50 as total
-        from slos cross join steps)
-      insert into slo_points (slo_id, minute, good, total, cum_good, cum_total)
-      select slo_id, minute, good, total,
-        sum(good) over (partition by slo_id order by minute), sum(total) over (partition by slo_id order by minute)
-      from points
-    `.execute(tx);
-    await sql`
-      with recursive slos(i) as (select 0 union all select i + 1 from slos where i < ${sql.lit(TICK_SLOS - 1)})
-      insert into slo_point_series (slo_id, base_good, base_total, updated_at)
-      select 'bench-tick-' || slos.i, 0, 0, ${end.toISOString()} from slos
-    `.execute(tx);
-  });
-  // Statistics as PostgreSQL's autovacuum would gather them after a load this size.
-  await sql`analyze`.execute(db);
-  return performance.now() - start;
+function tickSloId(index: number): string {
+  return `${TICK_ID_PREFIX}${index}`;
 }
 
 /** A few SLOs' windows against sums over their rows, so the figure is of a tick that answers right. */
@@ -362,45 +304,15 @@ async function postgresTickFigures(options: BenchOptions): Promise<PostgresTick>
 }
 
 function benchSlo(id: string): SloDefinition {
-  return {
+  return testSlo({
     id,
     service: 'bench',
     name: id,
-    description: undefined,
     objectivePercent: 99.9,
     period: { kind: 'rolling', duration: 30 * DAY, text: '30d' },
-    budgeting: 'Occurrences',
-    timeSliceTarget: undefined,
-    timeSliceWindow: undefined,
     sli: { kind: 'errors', errorQuery: 'errors[{{.window}}]', totalQuery: 'total[{{.window}}]' },
-    labels: {},
-    alerting: {
-      name: undefined,
-      labels: {},
-      annotations: {},
-      page: { disabled: true, labels: {}, annotations: {} },
-      ticket: { disabled: true, labels: {}, annotations: {} },
-      tiers: [],
-      minimumEvents: 0,
-    },
     source: { format: 'sloth', file: 'bench', line: 1, spec: 'prometheus/v1' },
-  };
-}
-
-async function describeSqlite(db: Db): Promise<string> {
-  const version = await sql<{ version: string }>`select sqlite_version() as version`.execute(db);
-  const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
-  const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
-  const level = synchronous.rows[0]?.synchronous;
-  const levelName = level === undefined ? 'unknown' : (['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level));
-  return (
-    `SQLite ${version.rows[0]?.version ?? '?'} (journal_mode=${journal.rows[0]?.journal_mode ?? '?'}, ` +
-    `synchronous=${levelName})`
-  );
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
+  });
 }
 
 function formatSeconds(milliseconds: number): string {

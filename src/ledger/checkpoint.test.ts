@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { readFixture } from '../../test/support/fixtures.js';
 import { type Checkpoint, formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint.js';
 import { fromHex, leafHash, rootOf, toHex } from './merkle.js';
 import { generateNoteKey, NoteError, parseNote, parseSignerKey, parseVerifierKey, signNote } from './signed-note.js';
@@ -24,20 +22,8 @@ interface MerkleVectors {
   tree: { leaves: string[]; rootsBySize: Record<string, string> };
 }
 
-function readFixture(name: string): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth += 1) {
-    try {
-      return readFileSync(join(directory, 'test', 'fixtures', 'ledger', name), 'utf8');
-    } catch {
-      directory = dirname(directory);
-    }
-  }
-  throw new Error(`${name} not found`);
-}
-
-const vectors: NoteVectors = JSON.parse(readFixture('note-vectors.json'));
-const merkleVectors: MerkleVectors = JSON.parse(readFixture('merkle-vectors.json'));
+const vectors: NoteVectors = JSON.parse(readFixture('ledger', 'note-vectors.json'));
+const merkleVectors: MerkleVectors = JSON.parse(readFixture('ledger', 'merkle-vectors.json'));
 
 const SIZE_8_ROOT = '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328';
 const MAX_SIZE = 2n ** 64n - 1n;

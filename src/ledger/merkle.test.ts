@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { readFixture } from '../../test/support/fixtures.js';
 import {
   consistencyProof,
   EMPTY_ROOT,
@@ -61,20 +59,7 @@ interface Vectors {
   derived: { inclusion: InclusionVector[]; consistency: ConsistencyVector[] };
 }
 
-function findFixture(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth += 1) {
-    const candidate = join(directory, 'test', 'fixtures', 'ledger', 'merkle-vectors.json');
-    try {
-      return readFileSync(candidate, 'utf8');
-    } catch {
-      directory = dirname(directory);
-    }
-  }
-  throw new Error('merkle-vectors.json not found');
-}
-
-const vectors: Vectors = JSON.parse(findFixture());
+const vectors: Vectors = JSON.parse(readFixture('ledger', 'merkle-vectors.json'));
 const hex = (text: string): Hash => new Uint8Array(Buffer.from(text, 'hex'));
 const toHex = (hash: Hash): string => Buffer.from(hash).toString('hex');
 const leafHashes = vectors.tree.leafHashes.map(hex);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { readFixture } from '../../test/support/fixtures.js';
 import {
   ed25519KeyId,
   generateNoteKey,
@@ -24,19 +22,7 @@ interface NoteVectors {
   signedNoteTampered: { vkey: string; note: string; verifies: boolean };
 }
 
-function readFixture(name: string): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth += 1) {
-    try {
-      return readFileSync(join(directory, 'test', 'fixtures', 'ledger', name), 'utf8');
-    } catch {
-      directory = dirname(directory);
-    }
-  }
-  throw new Error(`${name} not found`);
-}
-
-const vectors: NoteVectors = JSON.parse(readFixture('note-vectors.json'));
+const vectors: NoteVectors = JSON.parse(readFixture('ledger', 'note-vectors.json'));
 
 interface TestKey {
   readonly signer: NoteSigner;

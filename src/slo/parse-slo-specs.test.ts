@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { readFixture } from '../../test/support/fixtures.js';
 import { formatProblem, parseCatalogue } from '../catalogue/parse-catalogue.js';
 import type { CatalogueProblem, CatalogueResult } from '../catalogue/types.js';
 import type { BurnRateTier, SloDefinition } from './types.js';
@@ -255,18 +253,6 @@ spec:
     - alertPolicyRef: page-on-fast-burn
 `;
 
-function readFixture(name: string): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth += 1) {
-    try {
-      return readFileSync(join(directory, 'test', 'fixtures', 'slo', name), 'utf8');
-    } catch {
-      directory = dirname(directory);
-    }
-  }
-  throw new Error(`${name} not found`);
-}
-
 type NamedText = readonly [name: string, text: string];
 
 function parse(...slos: ReadonlyArray<NamedText>): CatalogueResult {
@@ -343,7 +329,7 @@ function yamlNumber(value: number): string {
 
 describe('parseSloSpecs: Sloth prometheus/v1', () => {
   test('reads the getting-started example into one SLO', () => {
-    const slos = slosOf(['myservice-slos.yaml', readFixture('sloth-getting-started-input.yaml')]);
+    const slos = slosOf(['myservice-slos.yaml', readFixture('slo', 'sloth-getting-started-input.yaml')]);
     assert.deepEqual(slos, [
       {
         id: 'myservice-requests-availability',
@@ -382,8 +368,8 @@ describe('parseSloSpecs: Sloth prometheus/v1', () => {
 
   test('reads the golden two-SLO input, merging labels and disabling the tiers of disabled alerts', () => {
     const slos = slosOf(
-      ['myservice-slos.yaml', readFixture('sloth-getting-started-input.yaml')],
-      ['svc01-slos.yaml', readFixture('sloth-example-input.yaml')],
+      ['myservice-slos.yaml', readFixture('slo', 'sloth-getting-started-input.yaml')],
+      ['svc01-slos.yaml', readFixture('slo', 'sloth-example-input.yaml')],
     );
     assert.deepEqual(
       slos.map((slo) => slo.id),

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { readFixture } from '../support/fixtures.js';
 import {
   checkConsistency,
   checkInclusion,
@@ -85,21 +83,8 @@ interface NoteVectors {
   readonly nodeSignedCheckpointOfVectorTree: NoteVector;
 }
 
-// Compiled tests run from .test-dist, so the fixtures are found by walking up to the repository root.
-function readFixture(name: string): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth += 1) {
-    try {
-      return readFileSync(join(directory, 'test', 'fixtures', 'ledger', name), 'utf8');
-    } catch {
-      directory = dirname(directory);
-    }
-  }
-  throw new Error(`${name} not found`);
-}
-
-const merkle: MerkleVectors = JSON.parse(readFixture('merkle-vectors.json'));
-const notes: NoteVectors = JSON.parse(readFixture('note-vectors.json'));
+const merkle: MerkleVectors = JSON.parse(readFixture('ledger', 'merkle-vectors.json'));
+const notes: NoteVectors = JSON.parse(readFixture('ledger', 'note-vectors.json'));
 
 const hex = (text: string): Uint8Array => hexToBytes(text);
 const hexes = (texts: readonly string[]): Uint8Array[] => texts.map(hex);

@@ -6,7 +6,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/program.js';
-import { REPOSITORY_ROOT } from './test-app.js';
+import { REPOSITORY_ROOT } from './fixtures.js';
 
 export interface CliResult {
   readonly code: number;

@@ -65,7 +65,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     }
     await rm(dir, { recursive: true, force: true });
     const detail = log === '' ? '' : `\n--- server log (tail) ---\n${log.slice(-2_000)}`;
-    throw new Error(`cannot start a test PostgreSQL cluster: ${reason(error)}${detail}`, { cause: error });
+    throw new Error(`cannot start a test PostgreSQL cluster: ${reasonOf(error)}${detail}`, { cause: error });
   }
 }
 
@@ -267,11 +267,12 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /** pg_ctl hands its -o string to /bin/sh. */
-function shellQuote(value: string): string {
+export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-function reason(error: unknown): string {
+/** An error's message, with the stderr of a failed child process when it has one. */
+export function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const stderr = 'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
   return stderr === '' ? error.message : `${error.message.split('\n')[0] ?? ''}: ${stderr}`;

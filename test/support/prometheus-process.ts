@@ -1,6 +1,7 @@
 /**
- * A throwaway Prometheus server for tests: scrapes the given targets, keeps its TSDB in a temp dir, serves on a
- * free port of 127.0.0.1, and is stopped (SIGTERM, then SIGKILL) and removed on stop.
+ * A throwaway Prometheus server for tests and benchmarks: scrapes the given targets (if any), keeps its TSDB in a
+ * temp dir or serves one it is given, listens on a free port of 127.0.0.1, and is stopped (SIGTERM, then SIGKILL) on
+ * stop, which removes the temp dir but never a TSDB it was given.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,8 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { REPOSITORY_ROOT } from './fixtures.js';
 import { findFreePort } from './postgres-cluster.js';
-import { REPOSITORY_ROOT } from './test-app.js';
 
 const HOST = '127.0.0.1';
 // Generous: a CI machine here ran some work forty times slower than a laptop.
@@ -21,7 +22,7 @@ const START_ATTEMPTS = 3;
 const LOG_LIMIT = 64 * 1024;
 
 export interface StartPrometheusOptions {
-  /** `host:port` (scraped at `/metrics`) or a full URL such as `http://127.0.0.1:8080/custom/metrics`. */
+  /** `host:port` (scraped at `/metrics`) or a full URL such as `http://127.0.0.1:8080/custom/metrics`; may be none. */
   readonly scrapeTargets: ReadonlyArray<string>;
   readonly scrapeIntervalSeconds: number;
   /** Rule evaluation interval; the scrape interval by default. */
@@ -30,6 +31,10 @@ export interface StartPrometheusOptions {
   readonly ruleFiles?: ReadonlyArray<string>;
   /** The prometheus binary; `requireTool(t, 'prometheus')` finds it. Defaults to the one under `.tools/`, else PATH. */
   readonly binary?: string;
+  /** An existing TSDB directory, such as one promtool built, to serve instead of a fresh one; stop() leaves it. */
+  readonly storagePath?: string;
+  /** More command-line flags, such as `--storage.tsdb.retention.time=10y`. */
+  readonly extraFlags?: ReadonlyArray<string>;
 }
 
 export interface RunningPrometheus {
@@ -37,7 +42,7 @@ export interface RunningPrometheus {
   readonly url: string;
   /** The tail of what Prometheus logged so far. */
   log(): string;
-  /** Stops the server and removes its directory; later calls do nothing. */
+  /** Stops the server and removes its temp directory (not a `storagePath`); later calls do nothing. */
   stop(): Promise<void>;
 }
 
@@ -51,7 +56,13 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     const port = await findFreePort();
-    const server = new PrometheusProcess(binary, dir, configFile, port);
+    const storage = options.storagePath ?? join(dir, `data-${port}`);
+    const server = new PrometheusProcess(binary, dir, port, [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${storage}`,
+      `--web.listen-address=${HOST}:${port}`,
+      ...(options.extraFlags ?? []),
+    ]);
     try {
       await server.waitUntilReady();
       return server;
@@ -106,19 +117,11 @@ class PrometheusProcess implements RunningPrometheus {
   constructor(
     binary: string,
     private readonly dir: string,
-    configFile: string,
     port: number,
+    args: ReadonlyArray<string>,
   ) {
     this.url = `http://${HOST}:${port}`;
-    this.child = spawn(
-      binary,
-      [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${join(dir, `data-${port}`)}`,
-        `--web.listen-address=${HOST}:${port}`,
-      ],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    this.child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.once('error', (error) => {

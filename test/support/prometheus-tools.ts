@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { REPOSITORY_ROOT } from './test-app.js';
+import { REPOSITORY_ROOT } from './fixtures.js';
 
 const UNPACKED = join(REPOSITORY_ROOT, '.tools', 'prometheus', 'usr', 'bin');
 

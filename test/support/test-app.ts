@@ -2,11 +2,9 @@
  * The HTTP API on a real store of each dialect, built without listening, with a fixed clock.
  * @module
  */
-import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Role, systemPrincipal, type TokenService } from '../../src/auth/index.js';
 import type { CatalogueService } from '../../src/catalogue/index.js';
@@ -15,10 +13,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { assembleRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { StoreDialect } from '../../src/store/index.js';
+import { REPOSITORY_ROOT } from './fixtures.js';
 import { openTestStore, type TestStore } from './test-store.js';
 
-/** The repository root, from either the source tree or the compiled test tree. */
-export const REPOSITORY_ROOT = findRoot();
+export { REPOSITORY_ROOT };
 
 export const EXAMPLE_CATALOGUE = join(REPOSITORY_ROOT, 'examples', 'catalogue');
 
@@ -96,12 +94,4 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function findRoot(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) {
-    directory = dirname(directory);
-  }
-  return directory;
 }

@@ -8,6 +8,7 @@ import type { StoreDialect } from '../../src/store/index.js';
 import { EmbeddedSliStore, type SliPoint } from '../../src/telemetry/embedded-sli-store.js';
 import type { WindowSli } from '../../src/telemetry/telemetry-source.js';
 import { stopSharedPostgres } from '../support/postgres-cluster.js';
+import { testSlo } from '../support/test-slo.js';
 import { DIALECTS, openTestStore, type TestStore } from '../support/test-store.js';
 
 after(stopSharedPostgres);
@@ -18,29 +19,15 @@ const NOW = new Date('2026-03-02T10:07:30.000Z');
 const NO_DATA: WindowSli = { errorRatio: undefined, events: 0 };
 
 function slo(id: string): SloDefinition {
-  return {
+  return testSlo({
     id,
     service: 'payments',
     name: id,
-    description: undefined,
     objectivePercent: 99.9,
     period: { kind: 'rolling', duration: 30 * DAY, text: '30d' },
-    budgeting: 'Occurrences',
-    timeSliceTarget: undefined,
-    timeSliceWindow: undefined,
     sli: { kind: 'errors', errorQuery: 'errors[{{.window}}]', totalQuery: 'total[{{.window}}]' },
-    labels: {},
-    alerting: {
-      name: undefined,
-      labels: {},
-      annotations: {},
-      page: { disabled: true, labels: {}, annotations: {} },
-      ticket: { disabled: true, labels: {}, annotations: {} },
-      tiers: [],
-      minimumEvents: 0,
-    },
     source: { format: 'sloth', file: 'slos.yaml', line: 1, spec: 'prometheus/v1' },
-  };
+  });
 }
 
 function at(iso: string, good: number, total: number): SliPoint {

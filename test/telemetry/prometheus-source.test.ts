@@ -8,6 +8,7 @@ import { PrometheusSource } from '../../src/telemetry/prometheus-source.js';
 import { findFreePort } from '../support/postgres-cluster.js';
 import { startPrometheus } from '../support/prometheus-process.js';
 import { requireTool } from '../support/prometheus-tools.js';
+import { testSlo } from '../support/test-slo.js';
 
 const TEN_SECONDS = 10_000;
 const TWENTY_SECONDS = 20_000;
@@ -16,29 +17,15 @@ const TEN_MINUTES = 600_000;
 const SCRAPES_WANTED = 23;
 
 function slo(name: string, sli: SliSpec): SloDefinition {
-  return {
+  return testSlo({
     id: `demo-${name}`,
     service: 'demo',
     name,
-    description: undefined,
     objectivePercent: 99,
     period: { kind: 'rolling', duration: 28 * 86_400_000, text: '28d' },
-    budgeting: 'Occurrences',
-    timeSliceTarget: undefined,
-    timeSliceWindow: undefined,
     sli,
-    labels: {},
-    alerting: {
-      name: undefined,
-      labels: {},
-      annotations: {},
-      page: { disabled: true, labels: {}, annotations: {} },
-      ticket: { disabled: true, labels: {}, annotations: {} },
-      tiers: [],
-      minimumEvents: 0,
-    },
     source: { format: 'sloth', file: 'slos.yaml', line: 1, spec: 'prometheus/v1' },
-  };
+  });
 }
 
 const ERRORS = 'sum(rate(demo_requests_total{code="500"}[{{.window}}]))';

@@ -17,6 +17,7 @@ import {
 } from '../../src/telemetry/prometheus-text.js';
 import { MAX_SCRAPE_BYTES, type ScrapeFailure, SliScraper } from '../../src/telemetry/scraper.js';
 import type { WindowSli } from '../../src/telemetry/telemetry-source.js';
+import { testSlo } from '../support/test-slo.js';
 import { openTestStore } from '../support/test-store.js';
 
 const SECOND = 1_000;
@@ -292,31 +293,17 @@ async function closedPort(): Promise<number> {
 }
 
 function scrapedSlo(id: string, url: string, sli: SliSpec, intervalMs = 15 * SECOND): SloDefinition {
-  return {
+  return testSlo({
     id,
     service: 'web-shop',
     name: id,
-    description: undefined,
     objectivePercent: 99.9,
     period: { kind: 'rolling', duration: 28 * 24 * HOUR, text: '28d' },
-    budgeting: 'Occurrences',
-    timeSliceTarget: undefined,
-    timeSliceWindow: undefined,
     sli,
     metricSource: 'PrometheusText',
     scrape: { url, intervalMs },
-    labels: {},
-    alerting: {
-      name: undefined,
-      labels: {},
-      annotations: {},
-      page: { disabled: true, labels: {}, annotations: {} },
-      ticket: { disabled: true, labels: {}, annotations: {} },
-      tiers: [],
-      minimumEvents: 0,
-    },
     source: { format: 'openslo', file: 'slos.yaml', line: 1, spec: 'openslo/v1' },
-  };
+  });
 }
 
 const SHOP_ERRORS: SliSpec = {

@@ -1,0 +1,23 @@
+/**
+ * The repository root and the files under `test/fixtures/`, found alike from the source tree and the compiled one.
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The nearest directory above this module that holds `package.json`. */
+export const REPOSITORY_ROOT = findRoot();
+
+/** The text of `test/fixtures/<segments…>`, such as `readFixture('ledger', 'note-vectors.json')`. */
+export function readFixture(...segments: ReadonlyArray<string>): string {
+  return readFileSync(join(REPOSITORY_ROOT, 'test', 'fixtures', ...segments), 'utf8');
+}
+
+function findRoot(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) {
+    directory = dirname(directory);
+  }
+  return directory;
+}
