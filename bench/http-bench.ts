@@ -12,7 +12,7 @@ import { systemPrincipal } from '../src/auth/index.js';
 import { SystemClock } from '../src/clock/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildApp } from '../src/http/index.js';
-import { assembleRuntime } from '../src/runtime/create-runtime.js';
+import { appServicesOf, assembleRuntime } from '../src/runtime/create-runtime.js';
 import { openStore } from '../src/store/index.js';
 import { REPOSITORY_ROOT } from '../test/support/fixtures.js';
 import { type BenchOptions, formatMs, formatRate, formatRatio, percentile } from './measure.js';
@@ -68,7 +68,7 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
       overrides: { storage: { dataDir: dir }, catalogue: { path: join(REPOSITORY_ROOT, 'examples', 'catalogue') } },
     });
     const runtime = await assembleRuntime(store, config, { clock, processMetrics: false });
-    const { tokens, catalogue, metrics } = runtime;
+    const { tokens, catalogue } = runtime;
     const status = await catalogue.reload(systemPrincipal('bench'));
     if (!status.loaded) throw new Error('the example catalogue did not load');
 
@@ -76,12 +76,7 @@ export async function httpBench(options: BenchOptions): Promise<HttpBenchResult>
       version: 'bench',
       bodyLimit: 64 * 1024,
       logger: undefined,
-      store,
-      tokens,
-      catalogue,
-      metrics,
-      ledger: runtime.ledgerService,
-      slos: runtime.slos,
+      ...appServicesOf(runtime),
     });
     closers.push(() => app.close());
     const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });

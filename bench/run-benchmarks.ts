@@ -2,13 +2,15 @@
  * Runs each benchmark in turn, or only those named as arguments (`npm run bench -- ledger`), and prints its figures
  * beside an anchor measured in the same run on the same machine. `BENCH_SECONDS` (default 3) sets how long each
  * measurement lasts; `BENCH_LEDGER_ENTRIES` (default 1,000,000) sizes the ledger that is verified end to end, and
- * `BENCH_POSTGRES=0` skips the PostgreSQL figures of the ledger and the SLI store.
+ * `BENCH_POSTGRES=0` skips the PostgreSQL figures of the ledger and the SLI store; `BENCH_INTAKE_ALERTS` (default 10,000)
+ * sets the alerts per intake run.
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
+import { formatIntakeBench, intakeBench } from './intake-bench.js';
 import { formatLedgerBench, type LedgerBenchSettings, ledgerBench } from './ledger-bench.js';
 import type { BenchOptions } from './measure.js';
 import { formatSloBench, sloBench } from './slo-bench.js';
@@ -48,6 +50,17 @@ function readPostgres(text: string | undefined): boolean {
   throw new Error(`BENCH_POSTGRES must be 0 or 1, not "${text}"`);
 }
 
+function readIntakeAlerts(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 10_000;
+  const alerts = Number(text);
+  if (!Number.isSafeInteger(alerts) || alerts < 100 || alerts > 1_000_000) {
+    throw new Error(`BENCH_INTAKE_ALERTS must be a whole number from 100 to 1,000,000, not "${text}"`);
+  }
+  return alerts;
+}
+
+const intakeAlerts = readIntakeAlerts(process.env.BENCH_INTAKE_ALERTS);
+
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -60,6 +73,7 @@ const ledgerSettings: LedgerBenchSettings = Object.freeze({
 const BENCHMARKS = [
   { name: 'catalogue', run: async (options) => formatCatalogueBench(catalogueBench(options)) },
   { name: 'http', run: async (options) => formatHttpBench(await httpBench(options)) },
+  { name: 'intake', run: async (options) => formatIntakeBench(await intakeBench(options, intakeAlerts)) },
   {
     name: 'ledger',
     run: async (options) => {

@@ -1,7 +1,7 @@
 /**
  * Tools the tests run as real peers, taken from Debian's packages without installing them system-wide:
- * `apt-get download` fetches the package and `dpkg-deb -x` unpacks it under `.tools/`. Prometheus's binaries are
- * static Go programs, so they need none of the package's dependencies.
+ * `apt-get download` fetches the package and `dpkg-deb -x` unpacks it under `.tools/`. Prometheus's and Alertmanager's
+ * binaries are static Go programs, so they need none of the package's dependencies.
  * @module
  */
 import { execFile } from 'node:child_process';
@@ -24,6 +24,15 @@ export interface DebianTool {
 export function prometheusTool(root: string): DebianTool {
   const directory = join(root, '.tools', 'prometheus');
   return { package: 'prometheus', directory, marker: join(directory, 'usr', 'bin', 'promtool') };
+}
+
+export function alertmanagerTool(root: string): DebianTool {
+  const directory = join(root, '.tools', 'alertmanager');
+  return {
+    package: 'prometheus-alertmanager',
+    directory,
+    marker: join(directory, 'usr', 'bin', 'prometheus-alertmanager'),
+  };
 }
 
 /** Unpacks the package unless it is there already; says why when it cannot. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type PostgresCluster, startPostgresCluster } from '../test/support/postgres-cluster.js';
-import { ensureDebianTool, prometheusTool } from './ensure-tools.js';
+import { alertmanagerTool, ensureDebianTool, prometheusTool } from './ensure-tools.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -36,6 +36,10 @@ const prometheus = prometheusTool(dirname(root));
 const tools = await ensureDebianTool(prometheus);
 if (!tools.ok)
   process.stderr.write(`prometheus tools unavailable (${tools.reason}); tests that need promtool will say so\n`);
+// Alertmanager from Debian's package, for the alert intake tests; the same rule applies.
+const alertmanager = await ensureDebianTool(alertmanagerTool(dirname(root)));
+if (!alertmanager.ok)
+  process.stderr.write(`alertmanager unavailable (${alertmanager.reason}); tests that need it will say so\n`);
 
 let cluster: PostgresCluster | undefined;
 const env = { ...process.env };

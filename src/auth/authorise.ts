@@ -28,5 +28,13 @@ function describe(permission: Permission): string {
       return 'read SLOs and their error budgets';
     case 'slo:ingest':
       return 'push SLI points';
+    case 'alerts:read':
+      return 'read alerts';
+    case 'alerts:ingest':
+      return 'post alerts';
+    case 'incidents:read':
+      return 'read incidents';
+    case 'incidents:respond':
+      return 'declare, update, classify or resolve incidents';
   }
 }

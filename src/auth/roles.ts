@@ -13,17 +13,22 @@ export const PERMISSIONS = [
   'ledger:manage',
   'slo:read',
   'slo:ingest',
+  'alerts:read',
+  'alerts:ingest',
+  'incidents:read',
+  'incidents:respond',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read', 'slo:read'];
+const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read', 'slo:read', 'alerts:read', 'incidents:read'];
+const RESPONDS: ReadonlyArray<Permission> = [...READ_ONLY, 'incidents:respond'];
 
 /** Integration tokens may only deliver to the one webhook they are scoped to; they read nothing. */
 export const ROLE_PERMISSIONS = {
   viewer: READ_ONLY,
-  responder: READ_ONLY,
-  engineer: [...READ_ONLY, 'slo:ingest'],
+  responder: RESPONDS,
+  engineer: [...RESPONDS, 'slo:ingest', 'alerts:ingest'],
   approver: READ_ONLY,
   auditor: [...READ_ONLY, 'tokens:read', 'ledger:read'],
   admin: PERMISSIONS,

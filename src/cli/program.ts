@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isBaseError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
+import { addIncidentCommand } from './commands/incident-command.js';
 import { addLedgerCommand } from './commands/ledger-command.js';
 import { addServeCommand } from './commands/serve-command.js';
 import { addSloCommand } from './commands/slo-command.js';
@@ -30,6 +31,9 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
     exitCode = code;
   });
   addLedgerCommand(program, io, (code) => {
+    exitCode = code;
+  });
+  addIncidentCommand(program, io, (code) => {
     exitCode = code;
   });
   for (const command of program.commands) propagate(command, io);

@@ -82,6 +82,26 @@ export const ConfigSchema = z.strictObject({
       error: 'telemetry: prometheus needs prometheusUrl',
       path: ['prometheusUrl'],
     }),
+  alerts: z
+    .strictObject({
+      /** The alert label that names a catalogue service. */
+      serviceLabel: z
+        .string()
+        .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a Prometheus label name such as service' })
+        .default('service'),
+      /** An open incident with no firing alert and no alert activity for this long takes no new alerts. */
+      correlationWindow: z
+        .string()
+        .refine(
+          (text) => {
+            const parsed = parseDuration(text);
+            return parsed.ok && parsed.milliseconds >= 60_000 && parsed.milliseconds <= 7 * 86_400_000;
+          },
+          { error: 'must be a duration from 1m to 7d, such as 1h' },
+        )
+        .default('1h'),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),

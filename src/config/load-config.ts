@@ -19,6 +19,8 @@ export const ENVIRONMENT_OVERRIDES = {
   SRE_AGENT_SLO_TELEMETRY: ['slo', 'telemetry'],
   SRE_AGENT_PROMETHEUS_URL: ['slo', 'prometheusUrl'],
   SRE_AGENT_SLO_EVALUATION_INTERVAL: ['slo', 'evaluationInterval'],
+  SRE_AGENT_ALERT_SERVICE_LABEL: ['alerts', 'serviceLabel'],
+  SRE_AGENT_CORRELATION_WINDOW: ['alerts', 'correlationWindow'],
   SRE_AGENT_TIME_ZONE: ['display', 'timeZone'],
 } as const satisfies Readonly<Record<string, readonly [string, string]>>;
 

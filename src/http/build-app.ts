@@ -2,16 +2,20 @@ import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AlertService } from '../alerts/index.js';
 import type { TokenService } from '../auth/index.js';
 import type { CatalogueService } from '../catalogue/index.js';
+import type { IncidentService } from '../incidents/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { SloService } from '../slo/slo-service.js';
 import type { Store } from '../store/index.js';
 import { authenticateRequests } from './authenticate.js';
 import { handleError, handleNotFound } from './error-handler.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { incidentRoutes } from './routes/incident-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
 import { sloRoutes } from './routes/slo-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -26,6 +30,8 @@ export interface AppDependencies {
   readonly metrics: Metrics;
   readonly ledger: LedgerService;
   readonly slos: SloService;
+  readonly alerts: AlertService;
+  readonly incidents: IncidentService;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -82,6 +88,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(tokenRoutes(deps.tokens));
     await api.register(ledgerRoutes(deps.ledger));
     await api.register(sloRoutes(deps.slos));
+    await api.register(alertRoutes(deps.alerts));
+    await api.register(incidentRoutes(deps.incidents));
   };
   await app.register(authenticatedApi);
 

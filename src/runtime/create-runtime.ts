@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { AlertInbox, AlertProcessor, AlertService, putSloBurnAlerts } from '../alerts/index.js';
 import { TokenService } from '../auth/index.js';
 import { CatalogueService, loadCatalogueFiles } from '../catalogue/index.js';
-import type { Clock } from '../clock/index.js';
+import { type Clock, parseDuration } from '../clock/index.js';
 import type { Config } from '../config/index.js';
+import { DEFAULT_SEVERITY_POLICY, IncidentService } from '../incidents/index.js';
 import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
 import { Metrics } from '../observability/index.js';
 import { SloEvaluator } from '../slo/slo-evaluator.js';
@@ -32,6 +34,10 @@ export interface Runtime {
   readonly sliStore: EmbeddedSliStore | undefined;
   readonly sloEvaluator: SloEvaluator;
   readonly slos: SloService;
+  readonly alertInbox: AlertInbox;
+  readonly alertProcessor: AlertProcessor;
+  readonly alerts: AlertService;
+  readonly incidents: IncidentService;
   close(): Promise<void>;
 }
 
@@ -114,12 +120,63 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     });
   const catalogueSlos = (): ReadonlyArray<SloDefinition> =>
     catalogue.status().loaded ? catalogue.index().catalogue.slos : [];
+  const catalogueIndex = () => (catalogue.status().loaded ? catalogue.index() : undefined);
+  const alertInbox = AlertInbox.create({ db: store.db, clock: options.clock });
+  const alertProcessor = AlertProcessor.create({
+    ledger,
+    inbox: alertInbox,
+    catalogue: catalogueIndex,
+    clock: options.clock,
+    options: {
+      serviceLabel: config.alerts.serviceLabel,
+      correlationWindowMs: millisecondsOf(config.alerts.correlationWindow),
+      severityPolicy: DEFAULT_SEVERITY_POLICY,
+      batchSize: 100,
+      maxAlertsPerRound: 500,
+      coalesceMs: 5,
+    },
+    logger,
+  });
+  const alerts = AlertService.create({
+    db: store.db,
+    inbox: alertInbox,
+    clock: options.clock,
+    received: () => alertProcessor.schedule(),
+  });
+  const incidents = IncidentService.create({
+    db: store.db,
+    ledger,
+    clock: options.clock,
+    catalogue: catalogueIndex,
+    severityPolicy: DEFAULT_SEVERITY_POLICY,
+  });
   const sloEvaluator = SloEvaluator.create({
     ledger,
     db: store.db,
     telemetry,
     clock: options.clock,
     slos: catalogueSlos,
+    onTransitions: async (tx, changes) => {
+      const burning = changes.flatMap(({ slo, transition }) => {
+        const to = transition.to === 'firing' ? 'firing' : transition.from === 'firing' ? 'resolved' : undefined;
+        if (to === undefined) return [];
+        return [
+          {
+            sloId: slo.id,
+            sloName: slo.name,
+            service: slo.service,
+            tier: transition.tier.name,
+            severity: transition.tier.severity,
+            to,
+            factor: transition.tier.factor,
+            longWindow: transition.status.longWindow,
+            longBurnRate: transition.status.longBurnRate,
+          } as const,
+        ];
+      });
+      await putSloBurnAlerts(alertInbox, tx.db, burning, options.clock.now());
+      if (burning.length > 0) queueMicrotask(() => alertProcessor.schedule());
+    },
     onError: (error) => logger?.error({ err: error }, 'SLO evaluation failed; retrying on the next tick'),
   });
   const slos = SloService.create({
@@ -143,7 +200,12 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     sliStore,
     sloEvaluator,
     slos,
+    alertInbox,
+    alertProcessor,
+    alerts,
+    incidents,
     async close() {
+      await alertProcessor.stop();
       try {
         // What this process appended is covered by a signed checkpoint before it goes.
         if (appended) await ledger.checkpoint();
@@ -152,4 +214,24 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
       }
     },
   };
+}
+
+/** What the HTTP API is built from, taken from a runtime. */
+export function appServicesOf(runtime: Runtime) {
+  return {
+    store: runtime.store,
+    tokens: runtime.tokens,
+    catalogue: runtime.catalogue,
+    metrics: runtime.metrics,
+    ledger: runtime.ledgerService,
+    slos: runtime.slos,
+    alerts: runtime.alerts,
+    incidents: runtime.incidents,
+  } as const;
+}
+
+function millisecondsOf(duration: string): number {
+  const parsed = parseDuration(duration);
+  if (!parsed.ok) throw new TypeError(`configuration holds an invalid duration: ${duration}`);
+  return parsed.milliseconds;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/index.js';
-import type { JsonValue, Ledger } from '../ledger/index.js';
+import type { JsonValue, Ledger, LedgerTransaction } from '../ledger/index.js';
 import type { Db } from '../store/index.js';
 import type { TelemetrySource, WindowSli } from '../telemetry/telemetry-source.js';
 import {
@@ -31,8 +31,11 @@ export interface SloEvaluatorOptions {
   readonly clock: Clock;
   /** The SLOs in force, read at every tick so a catalogue reload takes effect. */
   readonly slos: () => ReadonlyArray<SloDefinition>;
-  /** Called after a tick's transitions are recorded: firing tiers become alerts for the incident intake. */
-  readonly onTransitions?: (transitions: ReadonlyArray<{ slo: SloDefinition; transition: TierTransition }>) => void;
+  /** Called inside the transaction that records a tick's transitions: firing tiers become alerts for the intake. */
+  readonly onTransitions?: (
+    tx: LedgerTransaction,
+    transitions: ReadonlyArray<{ readonly slo: SloDefinition; readonly transition: TierTransition }>,
+  ) => Promise<void>;
   readonly onError: (error: unknown) => void;
 }
 
@@ -118,6 +121,7 @@ export class SloEvaluator {
             data: transitionData(slo, transition),
           });
         }
+        if (changes.length > 0) await this.options.onTransitions?.(tx, changes);
         for (const status of snapshots) {
           await tx.append({
             actor: EVALUATOR_ACTOR,
@@ -129,7 +133,6 @@ export class SloEvaluator {
       });
       for (const status of snapshots) this.lastSnapshotHour.set(status.id, hour);
     }
-    if (changes.length > 0) this.options.onTransitions?.(changes);
     this.lastTick = {
       at: now.toISOString(),
       slos: slos.length,

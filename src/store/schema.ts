@@ -100,6 +100,104 @@ export interface SloPointSeriesTable {
   updated_at: string;
 }
 
+/** Alert payloads durably received and waiting to be turned into events. */
+export interface AlertInboxTable {
+  id: string;
+  received_at: string;
+  actor: string;
+  source: string;
+  payload: string;
+}
+
+/** The latest state of every alert by fingerprint, projected from `alert.*` events. */
+export interface AlertsTable {
+  fingerprint: string;
+  source: string;
+  status: string;
+  alertname: string;
+  severity: string | null;
+  service: string | null;
+  labels: string;
+  annotations: string;
+  enrichment: string;
+  group_key: string | null;
+  generator_url: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  fired_at: string;
+  resolved_at: string | null;
+  incident_id: string | null;
+  event_id: string;
+}
+
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  severity: string;
+  origin: string;
+  correlation_key: string | null;
+  summary: string | null;
+  declared_at: string;
+  declared_by: string;
+  updated_at: string;
+  timestamps: string;
+  roles: string;
+  classification: string | null;
+}
+
+export interface IncidentServicesTable {
+  incident_id: string;
+  service: string;
+  degraded_at: string | null;
+  degraded_by: string | null;
+  restored_at: string | null;
+  restored_by: string | null;
+}
+
+export interface IncidentLinksTable {
+  incident_id: string;
+  kind: string;
+  target: string;
+  relation: string;
+  linked_at: string;
+}
+
+export interface IncidentCorrelationsTable {
+  correlation_key: string;
+  incident_id: string;
+}
+
+export interface IncidentReportsTable {
+  incident_id: string;
+  regime: string;
+  report: string;
+  submitted_at: string;
+  submitted_by: string;
+  reference: string | null;
+  event_id: string;
+}
+
+/**
+ * Notifications queued in the transaction of the event that caused them, one row per channel; a deliverer sends
+ * them at least once. `claimed_until` is the lease of the deliverer sending the row now.
+ */
+export interface NotificationOutboxTable {
+  id: string;
+  created_at: string;
+  channel: string;
+  idempotency_key: string;
+  /** The `OutboundNotification` as JSON. */
+  message: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   catalogue_loads: CatalogueLoadsTable;
@@ -111,6 +209,14 @@ export interface Database {
   slo_point_batches: SloPointBatchesTable;
   slo_point_series: SloPointSeriesTable;
   slo_tier_states: SloTierStatesTable;
+  alert_inbox: AlertInboxTable;
+  alerts: AlertsTable;
+  incidents: IncidentsTable;
+  incident_services: IncidentServicesTable;
+  incident_links: IncidentLinksTable;
+  incident_correlations: IncidentCorrelationsTable;
+  incident_reports: IncidentReportsTable;
+  notification_outbox: NotificationOutboxTable;
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -331,6 +331,12 @@ for (const dialect of DIALECTS) {
         { name: 'api_tokens', rows: 3 },
         { name: 'catalogue_loads', rows: 3 },
         { name: 'slo_tier_states', rows: 0 },
+        { name: 'alerts', rows: 0 },
+        { name: 'incidents', rows: 0 },
+        { name: 'incident_services', rows: 0 },
+        { name: 'incident_links', rows: 0 },
+        { name: 'incident_correlations', rows: 0 },
+        { name: 'incident_reports', rows: 0 },
       ]);
 
       await db.updateTable('api_tokens').set({ role: 'admin' }).where('id', '=', alpha.summary.id).execute();

@@ -11,7 +11,7 @@ import type { CatalogueService } from '../../src/catalogue/index.js';
 import { FixedClock } from '../../src/clock/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { assembleRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
+import { appServicesOf, assembleRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { StoreDialect } from '../../src/store/index.js';
 import { REPOSITORY_ROOT } from './fixtures.js';
 import { openTestStore, type TestStore } from './test-store.js';
@@ -60,12 +60,7 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
     version: 'test',
     bodyLimit: config.server.bodyLimit,
     logger: undefined,
-    store: runtime.store,
-    tokens,
-    catalogue,
-    metrics: runtime.metrics,
-    ledger: runtime.ledgerService,
-    slos: runtime.slos,
+    ...appServicesOf(runtime),
   });
   let counter = 0;
   return {

@@ -5,7 +5,7 @@ import { CatalogueInvalidError, InputError, UnavailableError } from '../../error
 import { buildApp } from '../../http/index.js';
 import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
-import { createRuntime } from '../../runtime/create-runtime.js';
+import { appServicesOf, createRuntime } from '../../runtime/create-runtime.js';
 import { DemoTraffic } from '../../slo/demo-traffic.js';
 import { SliScraper } from '../../telemetry/scraper.js';
 import { VERSION } from '../../version.js';
@@ -76,6 +76,8 @@ export function addServeCommand(program: Command, io: CliIo): void {
 
     const evaluation = parseDuration(config.slo.evaluationInterval);
     runtime.sloEvaluator.start(evaluation.ok ? evaluation.milliseconds : 60_000);
+    // Receipts start processing at once; the timer picks up what an earlier process left in the inbox.
+    runtime.alertProcessor.start(5_000);
     let demo: DemoTraffic | undefined;
     if (flags.demoTraffic === true) {
       if (runtime.sliStore === undefined) {
@@ -107,12 +109,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
       version: VERSION,
       bodyLimit: config.server.bodyLimit,
       logger,
-      store: runtime.store,
-      tokens: runtime.tokens,
-      catalogue: runtime.catalogue,
-      metrics: runtime.metrics,
-      ledger: runtime.ledgerService,
-      slos: runtime.slos,
+      ...appServicesOf(runtime),
     });
     // Listen for signals before announcing the address, so a SIGTERM sent the moment we say we are up is handled.
     const stopped = new Promise<void>((resolve) => {
@@ -144,6 +141,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
       await demo?.stop();
       await scraper?.stop();
       await runtime.sloEvaluator.stop();
+      await runtime.alertProcessor.stop();
       await checkpointer.stop();
       await runtime.close();
       const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
@@ -167,6 +165,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
     await demo?.stop();
     await scraper?.stop();
     await runtime.sloEvaluator.stop();
+    await runtime.alertProcessor.stop();
     await checkpointer.stop();
     await runtime.close();
     logger.info('stopped');

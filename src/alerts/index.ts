@@ -1,0 +1,10 @@
+export * from './alert-enrichment.js';
+export * from './alert-events.js';
+export * from './alert-inbox.js';
+export * from './alert-payloads.js';
+export * from './alert-processor.js';
+export * from './alert-service.js';
+export * from './alert-transitions.js';
+export * from './fingerprint.js';
+export * from './slo-burn-alerts.js';
+export type * from './types.js';

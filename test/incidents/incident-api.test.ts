@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { after, describe, type TestContext, test } from 'node:test';
+import type { StoreDialect } from '../../src/store/index.js';
+import { stopSharedPostgres } from '../support/postgres-cluster.js';
+import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/test-store.js';
+
+after(stopSharedPostgres);
+
+async function testApp(t: TestContext, dialect: StoreDialect): Promise<TestApp> {
+  const app = await buildTestApp(dialect);
+  t.after(() => app.cleanup());
+  return app;
+}
+
+function client(app: TestApp, headers: { authorization: string }) {
+  return {
+    get: (url: string) => app.app.inject({ url, headers }),
+    post: (url: string, body: unknown = {}) =>
+      app.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      }),
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: incident API`, () => {
+    test('takes an incident from declaration to closure, recording each step with its actor', async (t) => {
+      const app = await testApp(t, dialect);
+      const responder = client(app, await app.bearer('responder', 'alice'));
+      const declared = await responder.post('/api/v1/incidents', {
+        title: 'Faster payments rejected',
+        services: ['faster-payments-hub'],
+        occurredAt: '2026-11-27T09:40:00Z',
+        awareAt: '2026-11-27T09:55:00Z',
+      });
+      assert.equal(declared.statusCode, 201);
+      const incident = declared.json();
+      assert.equal(incident.id, 'INC-1');
+      // Tier 1 and supporting an important business service: SEV1 when no severity is given.
+      assert.equal(incident.severity, 'SEV1');
+      assert.deepEqual(incident.timestamps.occurred, { at: '2026-11-27T09:40:00.000Z', by: 'token:alice' });
+      assert.deepEqual(incident.importantBusinessServices, ['send-a-faster-payment', 'settle-merchant-funds']);
+
+      assert.equal((await responder.post('/api/v1/incidents/INC-1/acknowledge')).statusCode, 200);
+      const again = await responder.post('/api/v1/incidents/INC-1/acknowledge');
+      assert.equal(again.statusCode, 409);
+      assert.match(again.json().error.message, /already acknowledged by token:alice/);
+
+      const assigned = await responder.post('/api/v1/incidents/INC-1/assign', { role: 'commander', assignee: 'bob' });
+      assert.equal(assigned.json().roles.commander.assignee, 'bob');
+      const updated = await responder.post('/api/v1/incidents/INC-1/update', {
+        message: 'Scheme connection dropped; failing over to the secondary gateway',
+        status: 'identified',
+        severity: 'SEV2',
+      });
+      assert.equal(updated.json().status, 'identified');
+      assert.equal(updated.json().severity, 'SEV2');
+      const mitigated = await responder.post('/api/v1/incidents/INC-1/timestamps', {
+        timestamp: 'mitigated',
+        at: '2026-11-27T09:58:00Z',
+      });
+      assert.equal(mitigated.json().timestamps.mitigated.at, '2026-11-27T09:58:00.000Z');
+      const linked = await responder.post('/api/v1/incidents/INC-1/links', {
+        kind: 'change',
+        target: 'CHG-42',
+        relation: 'candidate-cause',
+      });
+      assert.deepEqual(linked.json().links[0].target, 'CHG-42');
+
+      assert.equal((await responder.post('/api/v1/incidents/INC-1/close')).statusCode, 409);
+      const resolved = await responder.post('/api/v1/incidents/INC-1/resolve', { message: 'Payments flowing again' });
+      assert.equal(resolved.json().status, 'resolved');
+      assert.equal(resolved.json().services[0].restoredAt, '2026-11-27T10:00:00.000Z');
+      assert.equal((await responder.post('/api/v1/incidents/INC-1/resolve')).statusCode, 409);
+      assert.equal((await responder.post('/api/v1/incidents/INC-1/close')).json().status, 'closed');
+      assert.equal((await responder.post('/api/v1/incidents/INC-1/update', { message: 'too late' })).statusCode, 409);
+
+      const timeline = (await responder.get('/api/v1/incidents/INC-1/timeline')).json().items;
+      assert.deepEqual(
+        timeline.map((event: { type: string }) => event.type),
+        [
+          'incident.declared',
+          'incident.acknowledged',
+          'incident.role_assigned',
+          'incident.severity_changed',
+          'incident.updated',
+          'incident.timestamp_recorded',
+          'incident.linked',
+          'incident.resolved',
+          'incident.closed',
+        ],
+      );
+      assert.ok(timeline.every((event: { actor: string }) => event.actor === 'token:alice'));
+
+      const open = (await responder.get('/api/v1/incidents?status=open')).json().items;
+      assert.equal(open.length, 0);
+      const closed = (await responder.get('/api/v1/incidents?status=closed&service=faster-payments-hub')).json().items;
+      assert.equal(closed.length, 1);
+    });
+
+    test('refuses what it cannot do with a clear error: unknown services, future times, wrong roles', async (t) => {
+      const app = await testApp(t, dialect);
+      const responder = client(app, await app.bearer('responder'));
+      const unknown = await responder.post('/api/v1/incidents', {
+        title: 'x',
+        services: ['card-payments-gateway', 'nope'],
+      });
+      assert.equal(unknown.statusCode, 400);
+      assert.deepEqual(unknown.json().error.details, [
+        { path: 'services[1]', message: 'no service "nope" in the catalogue' },
+      ]);
+      const future = await responder.post('/api/v1/incidents', {
+        title: 'x',
+        services: ['core-ledger'],
+        awareAt: '2026-11-28T10:00:00Z',
+      });
+      assert.equal(future.statusCode, 400);
+      assert.equal((await responder.post('/api/v1/incidents', { services: ['core-ledger'] })).statusCode, 400);
+      assert.equal((await responder.get('/api/v1/incidents/INC-7')).statusCode, 404);
+      assert.equal((await responder.get('/api/v1/incidents/7')).statusCode, 400);
+      const viewer = client(app, await app.bearer('viewer'));
+      assert.equal((await viewer.post('/api/v1/incidents', { title: 'x', services: ['core-ledger'] })).statusCode, 403);
+      assert.equal((await viewer.get('/api/v1/incidents')).statusCode, 200);
+    });
+
+    test('reads the clocks from classification, awareness and submitted reports', async (t) => {
+      const app = await testApp(t, dialect);
+      const responder = client(app, await app.bearer('responder'));
+      // Friday 27 November 2026, 10:00 UTC.
+      await responder.post('/api/v1/incidents', {
+        title: 'Card authorisations failing',
+        services: ['card-payments-gateway'],
+        occurredAt: '2026-11-27T08:30:00Z',
+        awareAt: '2026-11-27T09:00:00Z',
+      });
+      const before = (await responder.get('/api/v1/incidents/INC-1/clocks')).json();
+      const byKey = (clocks: Array<{ regime: string; report: string; status: string; dueAt?: string }>) =>
+        new Map(clocks.map((clock) => [`${clock.regime}/${clock.report}`, clock]));
+      assert.equal(byKey(before.clocks).get('dora/initial')?.status, 'not-applicable');
+      // make-a-card-payment has a 2-hour impact tolerance: breached after 10:30.
+      const tolerance = before.clocks.find((clock: { regime: string }) => clock.regime === 'uk-impact-tolerance');
+      assert.equal(tolerance.dueAt, '2026-11-27T10:30:00.000Z');
+      assert.equal(tolerance.status, 'at-risk');
+
+      const classified = await responder.post('/api/v1/incidents/INC-1/classification', {
+        classifiedAt: '2026-11-27T09:30:00Z',
+        regimes: { doraMajor: true },
+      });
+      assert.equal(classified.statusCode, 200);
+      const after = byKey((await responder.get('/api/v1/incidents/INC-1/clocks')).json().clocks);
+      // The earlier of classification + 4 h and awareness + 24 h.
+      assert.equal(after.get('dora/initial')?.dueAt, '2026-11-27T13:30:00.000Z');
+      assert.equal(after.get('dora/intermediate')?.status, 'awaiting-anchor');
+
+      const submitted = await responder.post('/api/v1/incidents/INC-1/reports', {
+        regime: 'dora',
+        report: 'initial',
+        submittedAt: '2026-11-27T09:50:00Z',
+        reference: 'CA-2026-0193',
+      });
+      assert.equal(submitted.statusCode, 201);
+      const moved = byKey((await responder.get('/api/v1/incidents/INC-1/clocks')).json().clocks);
+      assert.equal(moved.get('dora/initial')?.status, 'met');
+      assert.equal(moved.get('dora/intermediate')?.status, 'pending');
+      assert.ok(moved.get('dora/intermediate')?.dueAt !== undefined);
+      const bad = await responder.post('/api/v1/incidents/INC-1/reports', { regime: 'dora', report: 'early-warning' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json().error.details[0].message, /initial, intermediate, final/);
+    });
+  });
+}
