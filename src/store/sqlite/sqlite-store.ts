@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Db, Store } from '../store.js';
+import { StatementCache } from './statement-cache.js';
 
 /** The embedded default: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
@@ -20,7 +21,9 @@ export class SqliteStore implements Store {
     database.pragma('foreign_keys = ON');
     // A writer waits this long for another's transaction (another process, or the CLI beside the server).
     database.pragma('busy_timeout = 30000');
-    return new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }));
+    return new SqliteStore(
+      new Kysely<Database>({ dialect: new SqliteDialect({ database: StatementCache.wrap(database) }) }),
+    );
   }
 
   async ping(): Promise<void> {
