@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDuration } from '../clock/duration.js';
+import { NotificationsConfigSchema } from '../notify/notify-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -102,6 +103,8 @@ export const ConfigSchema = z.strictObject({
         .default('1h'),
     })
     .prefault({}),
+  /** Where incident notifications and reporting reminders go: channels, and routes by team, severity and kind. */
+  notifications: NotificationsConfigSchema.prefault({}),
   logging: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),

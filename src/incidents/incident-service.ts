@@ -5,8 +5,17 @@ import type { Clock } from '../clock/index.js';
 import { ConflictError, InputError, NotFoundError } from '../errors/index.js';
 import { type EventJson, eventJsonOf, type Ledger, type LedgerTransaction, parseLeaf } from '../ledger/index.js';
 import type { Db } from '../store/index.js';
+import {
+  assessRecurring,
+  classifyDoraIncident,
+  type DoraClassification,
+  type DoraClassificationInput,
+  type RecurringGroup,
+} from './dora-classification.js';
+import { type DoraReportEntity, draftDoraReport } from './dora-report.js';
 import { incidentEvent, INCIDENT_EVENT_TYPES as T } from './incident-events.js';
 import { declareIncident } from './incident-writer.js';
+import { draftPostIncidentReview, type ReviewSloBudget } from './post-incident-review.js';
 import {
   type ClockInput,
   computeClocks,
@@ -111,10 +120,19 @@ export interface DeclareIncidentInput {
 
 export interface ClassifyIncidentInput {
   readonly classifiedAt?: Date | undefined;
-  readonly regimes: RegimeFlags;
-  /** The DORA inputs and their assessment, as recorded. */
-  readonly dora?: unknown;
+  /** A regime left out is decided from the DORA assessment (doraMajor) or taken as not applying. */
+  readonly regimes: { readonly [Regime in keyof RegimeFlags]?: boolean | undefined };
+  /** The Delegated Regulation 2024/1772 inputs; the assessment is computed from them and recorded beside them. */
+  readonly dora?: DoraClassificationInput | undefined;
+  /** The apparent root cause: incidents sharing it within 6 months are assessed together (Art 8(2)). */
   readonly rootCause?: string | undefined;
+}
+
+/** What a classification records about DORA: the inputs, the assessment, and any recurring group it completes. */
+export interface DoraRecord {
+  readonly input: DoraClassificationInput;
+  readonly assessment: DoraClassification;
+  readonly recurring: RecurringGroup | undefined;
 }
 
 export interface ListIncidentsOptions {
@@ -122,6 +140,22 @@ export interface ListIncidentsOptions {
   readonly service?: string | undefined;
   readonly limit?: number | undefined;
 }
+
+export const INCIDENT_REPORT_KINDS = ['review', 'dora-initial', 'dora-intermediate', 'dora-final'] as const;
+export type IncidentReportKind = (typeof INCIDENT_REPORT_KINDS)[number];
+
+export interface IncidentReport {
+  readonly kind: IncidentReportKind;
+  readonly incidentId: string;
+  readonly markdown: string;
+  /** The DORA draft's fields by their keys; absent for a review. */
+  readonly fields: unknown;
+  /** Mandatory DORA fields with no value yet. */
+  readonly missing: ReadonlyArray<string>;
+}
+
+/** SLO error budget each affected service's SLOs used between two times. */
+export type SloBudgetConsumed = (service: string, from: Date, to: Date) => Promise<ReadonlyArray<ReviewSloBudget>>;
 
 /** Timestamps a person records directly; the others follow from commands (acknowledge, classify, resolve, close). */
 export const RECORDABLE_TIMESTAMPS = ['occurred', 'firstEvidence', 'aware', 'mitigated', 'rootCauseAddressed'] as const;
@@ -140,6 +174,8 @@ export class IncidentService {
     private readonly catalogue: () => CatalogueIndex | undefined,
     private readonly severityPolicy: SeverityPolicy,
     private readonly entityOverrides: Partial<ReportingEntity>,
+    private readonly budgetConsumed: SloBudgetConsumed | undefined,
+    private readonly timeZone: string,
   ) {}
 
   static create(deps: {
@@ -150,6 +186,9 @@ export class IncidentService {
     readonly severityPolicy: SeverityPolicy;
     /** Entity facts the catalogue does not hold (central counterparty, relief withdrawn). */
     readonly entity?: Partial<ReportingEntity> | undefined;
+    readonly budgetConsumed?: SloBudgetConsumed | undefined;
+    /** Where reports show local times; Europe/London by default. */
+    readonly timeZone?: string | undefined;
   }): IncidentService {
     return new IncidentService(
       deps.db,
@@ -158,6 +197,8 @@ export class IncidentService {
       deps.catalogue,
       deps.severityPolicy,
       deps.entity ?? {},
+      deps.budgetConsumed,
+      deps.timeZone ?? 'Europe/London',
     );
   }
 
@@ -379,19 +420,65 @@ export class IncidentService {
     return this.change(
       principal,
       id,
-      async (tx) => {
+      async (tx, incident) => {
+        const dora =
+          input.dora === undefined
+            ? undefined
+            : await this.doraRecord(tx, incident, input.dora, input.rootCause, classifiedAt);
         await tx.append(
           incidentEvent(T.classified, actorOf(principal), {
             incidentId: id,
             classifiedAt: classifiedAt.toISOString(),
-            regimes: input.regimes,
-            dora: input.dora ?? null,
+            regimes: {
+              doraMajor: input.regimes.doraMajor ?? dora?.assessment.major ?? false,
+              gdprPersonalDataBreach: input.regimes.gdprPersonalDataBreach ?? false,
+              nis2Significant: input.regimes.nis2Significant ?? false,
+              ukOperationalIncident: input.regimes.ukOperationalIncident ?? false,
+            },
+            dora: dora === undefined ? null : JSON.parse(JSON.stringify(dora)),
             rootCause: input.rootCause ?? null,
           }),
         );
       },
       { allowClosed: true },
     );
+  }
+
+  /** Assesses the inputs, and with a root cause, the non-major incidents sharing it over the past six months. */
+  private async doraRecord(
+    tx: LedgerTransaction,
+    incident: IncidentView,
+    dora: DoraClassificationInput,
+    rootCause: string | undefined,
+    at: Date,
+  ): Promise<DoraRecord> {
+    const assessment = classifyDoraIncident(dora);
+    if (rootCause === undefined || assessment.major) return { input: dora, assessment, recurring: undefined };
+    const rows = await tx.db
+      .selectFrom('incidents')
+      .select(['id', 'declared_at', 'timestamps', 'classification'])
+      .where('id', '!=', incident.id)
+      .where('classification', 'is not', null)
+      .execute();
+    const earlier = rows.flatMap((row) => {
+      const recorded = JSON.parse(row.classification ?? 'null') as {
+        rootCause: string | null;
+        dora: { input: DoraClassificationInput } | null;
+      } | null;
+      if (recorded?.rootCause !== rootCause || recorded.dora === null) return [];
+      const occurred = (JSON.parse(row.timestamps) as IncidentView['timestamps']).occurred?.at ?? row.declared_at;
+      return [{ id: row.id, rootCause, occurredAt: occurred, input: recorded.dora.input }];
+    });
+    const current = {
+      id: incident.id,
+      rootCause,
+      occurredAt: incident.timestamps.occurred?.at ?? incident.timestamps.aware?.at ?? incident.declaredAt,
+      input: dora,
+    };
+    const recurring = assessRecurring([...earlier, current], at).groups.find((group) =>
+      group.incidentIds.includes(incident.id),
+    );
+    return { input: dora, assessment, recurring };
   }
 
   /** Records a report as submitted to its authority; the clocks anchored on it move on. */
@@ -483,6 +570,92 @@ export class IncidentService {
       }
     }
     return events.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
+  }
+
+  /** A draft for people to finish: the post-incident review, or a DORA report following 2025/302's numbering. */
+  async report(principal: Principal, id: string, kind: IncidentReportKind): Promise<IncidentReport> {
+    authorise(principal, 'incidents:read');
+    const incident = await this.view(id);
+    const restored = incident.services.flatMap((service) =>
+      service.restoredAt === undefined ? [] : [Date.parse(service.restoredAt)],
+    );
+    const allRestored = incident.services.length > 0 && restored.length === incident.services.length;
+    if (kind === 'review') {
+      const timeline = await this.timeline(principal, id);
+      const start = incident.timestamps.occurred?.at ?? incident.timestamps.aware?.at ?? incident.declaredAt;
+      const end = incident.timestamps.resolved?.at ?? this.clock.now().toISOString();
+      const budgets: ReviewSloBudget[] = [];
+      for (const service of incident.services) {
+        budgets.push(...((await this.budgetConsumed?.(service.name, new Date(start), new Date(end))) ?? []));
+      }
+      const draft = draftPostIncidentReview({
+        incidentId: incident.id,
+        title: incident.title,
+        severity: incident.severity,
+        summary: incident.summary,
+        services: incident.services.map((service) => service.name),
+        importantBusinessServices: incident.importantBusinessServices,
+        times: {
+          occurred: incident.timestamps.occurred?.at,
+          firstEvidence: incident.timestamps.firstEvidence?.at,
+          aware: incident.timestamps.aware?.at,
+          acknowledged: incident.timestamps.acknowledged?.at,
+          mitigated:
+            incident.timestamps.mitigated?.at ??
+            (restored.length === 0 ? undefined : new Date(Math.min(...restored)).toISOString()),
+          resolved: incident.timestamps.resolved?.at,
+        },
+        timeline: timeline.map((event) => ({
+          time: event.time,
+          actor: event.actor,
+          type: event.type,
+          summary: describeEvent(event.type, event.data),
+        })),
+        sloBudgets: budgets,
+        changes: incident.links
+          .filter((link) => link.kind === 'change' || link.kind === 'deployment')
+          .map((link) => ({ id: link.target, title: `${link.kind} ${link.target}`, relation: link.relation })),
+        actions: [],
+        timeZone: this.timeZone,
+      });
+      return { kind, incidentId: id, markdown: draft.markdown, fields: undefined, missing: [] };
+    }
+    const dora = incident.classification?.dora as DoraRecord | undefined;
+    if (dora === undefined) {
+      throw new ConflictError(`${id} has no DORA classification inputs: classify it with them first`);
+    }
+    const organisation = this.catalogue()?.catalogue.organisation;
+    const entity: DoraReportEntity = {
+      name: organisation?.name ?? 'not recorded',
+      lei: organisation?.lei,
+      type: organisation?.entity.creditInstitution
+        ? 'credit institution'
+        : organisation?.entity.paymentServiceProvider
+          ? 'payment institution'
+          : undefined,
+      contacts: [],
+    };
+    const stage = kind === 'dora-initial' ? 'initial' : kind === 'dora-intermediate' ? 'intermediate' : 'final';
+    const draft = draftDoraReport(stage, {
+      entity,
+      incidentReference: incident.id,
+      authorityReference: incident.reports.find((report) => report.regime === 'dora' && report.reference)?.reference,
+      detectedAt: incident.timestamps.aware?.at,
+      classifiedAt: incident.classification?.classifiedAt,
+      occurredAt: incident.timestamps.occurred?.at,
+      recoveredAt: allRestored ? new Date(Math.max(...restored)).toISOString() : undefined,
+      resolvedAt: incident.timestamps.resolved?.at,
+      rootCauseAddressedAt: incident.timestamps.rootCauseAddressed?.at,
+      description: incident.summary ?? incident.title,
+      classification: dora.assessment,
+      classificationInput: dora.input,
+      services: incident.services.map((service) => service.name),
+      importantBusinessServices: incident.importantBusinessServices,
+      rootCause:
+        incident.classification?.rootCause === undefined ? undefined : { detail: incident.classification.rootCause },
+      recurring: dora.recurring !== undefined,
+    });
+    return { kind, incidentId: id, markdown: draft.markdown, fields: JSON.parse(draft.json), missing: draft.missing };
   }
 
   /** The regulatory reporting clocks at `at` (now by default). */
@@ -696,5 +869,47 @@ export class IncidentService {
     const problems: { path: string; message: string }[] = [];
     this.checkTime(problems, path, at, this.clock.now());
     if (problems.length > 0) throw new InputError(`${path} cannot be in the future`, { details: problems });
+  }
+}
+
+/** One line for a timeline entry, from the event's type and the fields people look for. */
+function describeEvent(type: string, data: unknown): string {
+  const fields = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const text = (name: string): string => (typeof fields[name] === 'string' ? String(fields[name]) : '');
+  switch (type) {
+    case 'incident.declared':
+      return `Declared ${text('severity')}: ${text('title')}`;
+    case 'incident.acknowledged':
+      return 'Acknowledged';
+    case 'incident.updated':
+      return `${text('status')}: ${text('message')}`;
+    case 'incident.severity_changed':
+      return `Severity ${text('from')} to ${text('to')}: ${text('reason')}`;
+    case 'incident.role_assigned':
+      return `${text('assignee')} is ${text('role')}`;
+    case 'incident.timestamp_recorded':
+      return `${text('timestamp')} recorded as ${text('at')}`;
+    case 'incident.service_recorded':
+      return fields.restoredAt === null
+        ? `${text('service')} degraded`
+        : `${text('service')} restored at ${text('restoredAt')}`;
+    case 'incident.classified':
+      return 'Regulatory classification recorded';
+    case 'incident.report_submitted':
+      return `${text('regime')} ${text('report')} report submitted`;
+    case 'incident.resolved':
+      return `Resolved${text('message') === '' ? '' : `: ${text('message')}`}`;
+    case 'incident.closed':
+      return 'Closed';
+    case 'incident.linked':
+      return `Linked ${text('kind')} ${text('target')} (${text('relation')})`;
+    case 'alert.fired': {
+      const labels = (fields.labels ?? {}) as Record<string, string>;
+      return `Alert ${labels.alertname ?? ''} fired on ${labels.service ?? 'an unmapped service'}`;
+    }
+    case 'alert.resolved':
+      return `Alert ${text('fingerprint')} resolved`;
+    default:
+      return type;
   }
 }

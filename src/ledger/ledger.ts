@@ -45,6 +45,15 @@ export interface LedgerTransaction {
   append(event: NewLedgerEvent): Promise<LedgerEvent>;
 }
 
+/**
+ * Told of each event inside the transaction that appends it, after its projections: for work that must commit with
+ * the event but is not state rebuilt from the ledger, such as queuing a notification. Replay never calls observers.
+ */
+export interface LedgerObserver {
+  readonly types: ReadonlyArray<string>;
+  observe(db: Tx, event: LedgerEvent): Promise<void>;
+}
+
 export interface LedgerSigning {
   readonly origin: string;
   readonly signers: ReadonlyArray<NoteSigner>;
@@ -68,6 +77,7 @@ interface FrontierNode {
  */
 export class Ledger {
   private readonly listeners = new Set<(size: bigint) => void>();
+  private readonly observers = new Set<LedgerObserver>();
 
   private constructor(
     private readonly db: Db,
@@ -123,6 +133,9 @@ export class Ledger {
         for (const projector of this.projectors.for(event.type)) {
           await projector.apply(trx, event, input.restricted);
         }
+        for (const observer of this.observers) {
+          if (observer.types.includes(event.type)) await observer.observe(trx, event);
+        }
         return event;
       };
       // Appends in one transaction take their places in call order, even when the caller does not await each.
@@ -160,6 +173,12 @@ export class Ledger {
   /** Appends one event in its own transaction. */
   async append(event: NewLedgerEvent): Promise<LedgerEvent> {
     return this.transact((tx) => tx.append(event));
+  }
+
+  /** Adds an observer of appends in their transaction; returns how to remove it. */
+  observe(observer: LedgerObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Called with the new size after every commit that appended. */

@@ -65,6 +65,8 @@ type ClaimedRow = Pick<NotificationOutboxTable, 'id' | 'channel' | 'idempotency_
 type RowUpdate = Partial<Omit<NotificationOutboxTable, 'id'>>;
 
 const DEFAULT_BATCH_SIZE = 20;
+/** Pending rows read per tick, per queue that may run: enough to see past queues held back by a retry. */
+const PENDING_READ_FACTOR = 25;
 const LEASE_MARGIN_MS = 60_000;
 const MAX_LIST_LIMIT = 500;
 
@@ -153,39 +155,68 @@ export class NotificationDeliverer {
     await this.running;
   }
 
-  /** Claims up to a batch of due rows, attempts each once (all at the same time) and records what happened. */
+  /**
+   * Delivers due rows and records what happened. Rows of one channel and ordering key (an incident) go one after the
+   * other in the order they were queued, and wait while an earlier one waits for a retry: PagerDuty must see the
+   * trigger before the resolve. Up to a batch of such queues run at the same time.
+   */
   async tick(): Promise<DeliveryRound> {
     const now = this.clock.now();
     const nowText = now.toISOString();
-    const leaseEnd = new Date(now.getTime() + this.leaseMs).toISOString();
-    const due = await this.db
+    const pending = await this.db
       .selectFrom('notification_outbox')
-      .select('id')
+      .select(['id', 'channel', 'ordering_key', 'next_attempt_at', 'claimed_until'])
+      .where('status', '=', 'pending')
+      .orderBy('id')
+      .limit(this.batchSize * PENDING_READ_FACTOR)
+      .execute();
+    const queues = new Map<string, string[]>();
+    const blocked = new Set<string>();
+    for (const row of pending) {
+      const key = `${row.channel}\u0000${row.ordering_key}`;
+      if (blocked.has(key)) continue;
+      const ready = row.next_attempt_at <= nowText && (row.claimed_until === null || row.claimed_until < nowText);
+      if (!ready) {
+        blocked.add(key);
+        continue;
+      }
+      const queue = queues.get(key) ?? [];
+      queue.push(row.id);
+      queues.set(key, queue);
+    }
+    let claimed = 0;
+    const results = await Promise.all(
+      [...queues.values()].slice(0, this.batchSize).map(async (ids) => {
+        const outcomes: RowOutcome[] = [];
+        for (const id of ids) {
+          const leaseEnd = new Date(this.clock.now().getTime() + this.leaseMs).toISOString();
+          const row = await this.claim(id, leaseEnd);
+          if (row === undefined) break;
+          claimed += 1;
+          const outcome = await this.attempt(row, leaseEnd);
+          outcomes.push(outcome);
+          // A row left to retry holds back the rows queued after it.
+          if (outcome.outcome === 'retry' || !outcome.recorded) break;
+        }
+        return outcomes;
+      }),
+    );
+    return { claimed, outcomes: results.flat() };
+  }
+
+  /** Takes a row for one attempt; of two deliverers racing for it, the second finds the conditions false. */
+  private async claim(id: string, leaseEnd: string): Promise<ClaimedRow | undefined> {
+    const nowText = this.clock.now().toISOString();
+    const rows = await this.db
+      .updateTable('notification_outbox')
+      .set((eb) => ({ claimed_until: leaseEnd, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', nowText)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowText)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(this.batchSize)
+      .returning(['id', 'channel', 'idempotency_key', 'message', 'attempts'])
       .execute();
-    const claimed: ClaimedRow[] = [];
-    for (const { id } of due) {
-      // The conditions are those of the select, checked again in the one statement that takes the row: of two
-      // deliverers racing for it, the second finds them false and updates nothing.
-      const rows = await this.db
-        .updateTable('notification_outbox')
-        .set((eb) => ({ claimed_until: leaseEnd, attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', nowText)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowText)]))
-        .returning(['id', 'channel', 'idempotency_key', 'message', 'attempts'])
-        .execute();
-      const row = rows[0];
-      if (rows.length === 1 && row !== undefined) claimed.push(row);
-    }
-    const outcomes = await Promise.all(claimed.map((row) => this.attempt(row, leaseEnd)));
-    return { claimed: claimed.length, outcomes };
+    return rows.length === 1 ? rows[0] : undefined;
   }
 
   /** Rows waiting to be sent, those being sent included. */

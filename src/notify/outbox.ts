@@ -15,6 +15,13 @@ export interface OutboxOptions {
 }
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+let sequence = 0;
+
+/** Ids that sort in the order rows were queued: milliseconds, a counter within this process, then random. */
+function orderedId(now: Date): string {
+  sequence = (sequence + 1) % 1_000_000_000;
+  return `${now.getTime().toString().padStart(15, '0')}-${sequence.toString().padStart(9, '0')}-${randomUUID().slice(0, 8)}`;
+}
 
 /**
  * Queues notifications in the caller's transaction, so that a notification exists if and only if the event that
@@ -28,7 +35,7 @@ export class Outbox {
   ) {}
 
   static create(options: OutboxOptions): Outbox {
-    return new Outbox(options.routes, options.clock, options.newId ?? randomUUID);
+    return new Outbox(options.routes, options.clock, options.newId ?? (() => orderedId(options.clock.now())));
   }
 
   /**
@@ -58,6 +65,7 @@ export class Outbox {
           id: this.newId(),
           created_at: now,
           channel,
+          ordering_key: parsed.data.incidentId,
           idempotency_key: idempotencyKey,
           message: text,
           status: 'pending' as const,

@@ -5,8 +5,9 @@ import { TokenService } from '../auth/index.js';
 import { CatalogueService, loadCatalogueFiles } from '../catalogue/index.js';
 import { type Clock, parseDuration } from '../clock/index.js';
 import type { Config } from '../config/index.js';
-import { DEFAULT_SEVERITY_POLICY, IncidentService } from '../incidents/index.js';
+import { ClockReminders, DEFAULT_SEVERITY_POLICY, IncidentNotifier, IncidentService } from '../incidents/index.js';
 import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
+import { NotificationDeliverer, Outbox } from '../notify/index.js';
 import { Metrics } from '../observability/index.js';
 import { SloEvaluator } from '../slo/slo-evaluator.js';
 import { SloService } from '../slo/slo-service.js';
@@ -38,6 +39,9 @@ export interface Runtime {
   readonly alertProcessor: AlertProcessor;
   readonly alerts: AlertService;
   readonly incidents: IncidentService;
+  readonly outbox: Outbox;
+  readonly notifications: NotificationDeliverer;
+  readonly clockReminders: ClockReminders;
   close(): Promise<void>;
 }
 
@@ -143,13 +147,6 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     clock: options.clock,
     received: () => alertProcessor.schedule(),
   });
-  const incidents = IncidentService.create({
-    db: store.db,
-    ledger,
-    clock: options.clock,
-    catalogue: catalogueIndex,
-    severityPolicy: DEFAULT_SEVERITY_POLICY,
-  });
   const sloEvaluator = SloEvaluator.create({
     ledger,
     db: store.db,
@@ -186,6 +183,23 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     points: sliStore,
     clock: options.clock,
   });
+  const incidents = IncidentService.create({
+    db: store.db,
+    ledger,
+    clock: options.clock,
+    catalogue: catalogueIndex,
+    severityPolicy: DEFAULT_SEVERITY_POLICY,
+    budgetConsumed: (service, from, to) => slos.budgetConsumed(service, from, to),
+    timeZone: config.display.timeZone,
+  });
+  const outbox = Outbox.create({ routes: config.notifications.routes, clock: options.clock });
+  ledger.observe(IncidentNotifier.create({ outbox, catalogue: catalogueIndex }));
+  const notifications = NotificationDeliverer.fromConfig(config.notifications, {
+    db: store.db,
+    clock: options.clock,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  const clockReminders = ClockReminders.create({ db: store.db, incidents, outbox, clock: options.clock, logger });
   return {
     config,
     clock: options.clock,
@@ -204,8 +218,13 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     alertProcessor,
     alerts,
     incidents,
+    outbox,
+    notifications,
+    clockReminders,
     async close() {
       await alertProcessor.stop();
+      await clockReminders.stop();
+      await notifications.stop();
       try {
         // What this process appended is covered by a signed checkpoint before it goes.
         if (appended) await ledger.checkpoint();

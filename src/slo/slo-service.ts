@@ -108,6 +108,33 @@ export class SloService {
     return points;
   }
 
+  /**
+   * How much of each of a service's SLO error budgets the interval used: bad events in it over the budget of the
+   * period ending at `to`. Without event counts (a ratio-only source), time stands in for traffic.
+   */
+  async budgetConsumed(
+    service: string,
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ readonly sloId: string; readonly budgetConsumedPercent: number }>> {
+    const interval = Math.max(60_000, to.getTime() - from.getTime());
+    const consumed: Array<{ readonly sloId: string; readonly budgetConsumedPercent: number }> = [];
+    for (const slo of this.slos().filter((candidate) => candidate.service === service)) {
+      const period = Math.max(interval, to.getTime() - periodStart(slo, to).getTime());
+      const windows = (await this.telemetry.windows([{ slo, windows: [interval, period] }], to)).get(slo.id);
+      const during = windows?.get(interval);
+      const overPeriod = windows?.get(period);
+      const budget = (100 - slo.objectivePercent) / 100;
+      if (during?.errorRatio === undefined || budget <= 0) continue;
+      const fraction =
+        during.events !== undefined && overPeriod?.events !== undefined && overPeriod.events > 0
+          ? (during.errorRatio * during.events) / (budget * overPeriod.events)
+          : (during.errorRatio * interval) / (budget * period);
+      consumed.push({ sloId: slo.id, budgetConsumedPercent: Math.round(fraction * 1000) / 10 });
+    }
+    return consumed;
+  }
+
   /** Takes SLI points for one SLO into the embedded store; an integration token needs the telemetry scope. */
   async ingest(
     principal: Principal,

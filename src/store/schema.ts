@@ -187,6 +187,8 @@ export interface NotificationOutboxTable {
   id: string;
   created_at: string;
   channel: string;
+  /** Rows of one channel and key are sent in id order: an incident's trigger before its resolve. */
+  ordering_key: string;
   idempotency_key: string;
   /** The `OutboundNotification` as JSON. */
   message: string;

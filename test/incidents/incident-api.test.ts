@@ -171,5 +171,80 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error.details[0].message, /initial, intermediate, final/);
     });
+
+    test('assesses DORA inputs into a major classification, explains it, and drafts the reports', async (t) => {
+      const app = await testApp(t, dialect);
+      const responder = client(app, await app.bearer('responder'));
+      await responder.post('/api/v1/incidents', {
+        title: 'Card authorisations failing',
+        services: ['card-payments-gateway'],
+        occurredAt: '2026-11-27T06:00:00Z',
+        awareAt: '2026-11-27T06:20:00Z',
+        summary: 'Authorisations time out at the card scheme gateway.',
+      });
+      const classified = await responder.post('/api/v1/incidents/INC-1/classification', {
+        classifiedAt: '2026-11-27T07:00:00Z',
+        dora: {
+          criticalServices: { criticalOrImportantFunctions: true },
+          clients: { affected: { value: 120_000, estimate: true } },
+          cifDowntimeMinutes: { value: 150 },
+        },
+        rootCause: 'expired scheme certificate',
+      });
+      assert.equal(classified.statusCode, 200, classified.body);
+      const classification = classified.json().classification;
+      assert.equal(classification.regimes.doraMajor, true);
+      assert.equal(classification.dora.assessment.major, true);
+      assert.equal(classification.dora.assessment.estimatesUsed, true);
+      const reasons = classification.dora.assessment.criteria.flatMap((c: { reasons: string[] }) => c.reasons);
+      assert.ok(
+        reasons.some((reason: string) => /120,000 clients affected \(estimate\), above 100,000/.test(reason)),
+        reasons.join('; '),
+      );
+
+      const badInputs = await responder.post('/api/v1/incidents/INC-1/classification', {
+        dora: { criticalServices: {}, clients: { affected: { value: -1 } } },
+      });
+      assert.equal(badInputs.statusCode, 400);
+
+      const review = await responder.get('/api/v1/incidents/INC-1/report');
+      assert.equal(review.statusCode, 200);
+      assert.match(String(review.headers['content-type']), /text\/markdown/);
+      assert.match(review.body, /INC-1/);
+      assert.match(review.body, /Contributing factors/);
+      const initial = await responder.get('/api/v1/incidents/INC-1/report?kind=dora-initial&format=json');
+      assert.equal(initial.statusCode, 200);
+      const draft = initial.json();
+      assert.match(draft.markdown, /2\.2/);
+      assert.match(draft.markdown, /2026-11-27T06:20:00/);
+      assert.ok(Array.isArray(draft.missing));
+    });
+
+    test('a DORA draft needs DORA inputs; a second non-major incident with the same root cause is assessed with the first', async (t) => {
+      const app = await testApp(t, dialect);
+      const responder = client(app, await app.bearer('responder'));
+      for (const title of ['First card outage', 'Second card outage']) {
+        await responder.post('/api/v1/incidents', { title, services: ['card-payments-gateway'] });
+      }
+      assert.equal((await responder.get('/api/v1/incidents/INC-1/report?kind=dora-final')).statusCode, 409);
+      const inputs = {
+        criticalServices: { criticalOrImportantFunctions: true },
+        clients: { affected: { value: 60_000 } },
+        economic: { costsAndLossesEur: { value: 60_000 } },
+      };
+      const first = await responder.post('/api/v1/incidents/INC-1/classification', {
+        dora: inputs,
+        rootCause: 'database failover misconfigured',
+      });
+      assert.equal(first.json().classification.regimes.doraMajor, false);
+      const second = await responder.post('/api/v1/incidents/INC-2/classification', {
+        dora: inputs,
+        rootCause: 'database failover misconfigured',
+      });
+      const recurring = second.json().classification.dora.recurring;
+      // Together: 120,000 clients and EUR 120,000 of costs, two criteria, so the pair counts as one major incident.
+      assert.deepEqual(recurring.incidentIds, ['INC-1', 'INC-2']);
+      assert.equal(recurring.major, true);
+    });
   });
 }

@@ -403,6 +403,40 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([done?.status, done?.attempts, done?.last_error], ['delivered', 2, null]);
     });
 
+    test('an incident’s rows wait behind one left to retry, in queue order; other incidents go on', async (t) => {
+      let failed = false;
+      const hook = await receiver(t, (request) => {
+        if (failed || !request.body.includes('"inc-1"')) return { status: 200 };
+        failed = true;
+        return { status: 500 };
+      });
+      const f = await fixture(dialect, t, webhookConfig(hook.origin));
+      await f.enqueue(notification(), 'declared');
+      await f.enqueue(
+        notification({ kind: 'incident.resolved', pagerDuty: { action: 'resolve', dedupKey: 'sre-agent/inc-1' } }),
+        'resolved',
+      );
+      await f.enqueue(notification({ incidentId: 'inc-2' }), 'other');
+
+      const first = await f.deliverer.tick();
+      assert.deepEqual(
+        first.outcomes.map((outcome) => outcome.outcome).sort(),
+        ['delivered', 'retry'],
+        'inc-1 is held behind its retry; inc-2 is delivered',
+      );
+      f.clock.advance(500);
+      const second = await f.deliverer.tick();
+      assert.deepEqual(
+        second.outcomes.map((outcome) => outcome.outcome),
+        ['delivered', 'delivered'],
+      );
+      const kinds = hook.received.map((request) => {
+        const body = JSON.parse(request.body) as { kind: string; incident: { id: string } };
+        return `${body.incident.id} ${body.kind}`;
+      });
+      assert.deepEqual(kinds.slice(-2), ['inc-1 incident.declared', 'inc-1 incident.resolved']);
+    });
+
     test('obeys Slack’s Retry-After on 429, then delivers', async (t) => {
       const slack = await receiver(t, (_request, index) =>
         index === 0

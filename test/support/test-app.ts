@@ -38,7 +38,11 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
+/** `overrides` are configuration sections merged over the test defaults, such as `notifications`. */
+export async function buildTestApp(
+  dialect: StoreDialect,
+  overrides: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const catalogueDir = await mkdtemp(join(tmpdir(), 'sre-catalogue-'));
   await cp(EXAMPLE_CATALOGUE, catalogueDir, { recursive: true });
@@ -51,6 +55,7 @@ export async function buildTestApp(dialect: StoreDialect): Promise<TestApp> {
       catalogue: { path: catalogueDir },
       ledger: { origin: TEST_LEDGER_ORIGIN },
       server: { bodyLimit: 64 * 1024 },
+      ...overrides,
     },
   });
   const runtime = await assembleRuntime(testStore.store, config, { clock, processMetrics: false });

@@ -5,8 +5,10 @@ import { CatalogueIndex, formatProblem, loadCatalogueFiles } from '../../catalog
 import { InputError } from '../../errors/index.js';
 import {
   DEFAULT_SEVERITY_POLICY,
+  INCIDENT_REPORT_KINDS,
   INCIDENT_ROLES,
   INCIDENT_STATUSES,
+  type IncidentReportKind,
   type IncidentRole,
   IncidentService,
   type IncidentStatus,
@@ -19,6 +21,7 @@ import {
   type Severity,
 } from '../../incidents/index.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
+import { SloService } from '../../slo/slo-service.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_PROBLEMS } from '../exit-code.js';
 import { type StorageFlags, withStorageOptions } from './config-options.js';
@@ -47,12 +50,21 @@ export function addIncidentCommand(program: Command, io: CliIo, setExit: (code: 
         return undefined;
       }
       const index = CatalogueIndex.of(loaded.catalogue);
+      const slos = SloService.create({
+        slos: () => loaded.catalogue.slos,
+        evaluator: runtime.sloEvaluator,
+        telemetry: runtime.telemetry,
+        points: runtime.sliStore,
+        clock: runtime.clock,
+      });
       const incidents = IncidentService.create({
         db: runtime.store.db,
         ledger: runtime.ledger,
         clock: runtime.clock,
         catalogue: () => index,
         severityPolicy: DEFAULT_SEVERITY_POLICY,
+        budgetConsumed: (service, from, to) => slos.budgetConsumed(service, from, to),
+        timeZone: runtime.config.display.timeZone,
       });
       return work(incidents, runtime);
     });
@@ -289,6 +301,20 @@ export function addIncidentCommand(program: Command, io: CliIo, setExit: (code: 
         );
       },
     );
+
+  command('report', 'draft the post-incident review, or a DORA report, from the ledger and the incident record')
+    .argument('<id>')
+    .addOption(new Option('--kind <kind>', 'which draft').choices(INCIDENT_REPORT_KINDS).default('review'))
+    .addOption(new Option('--format <format>').choices(['markdown', 'json']).default('markdown'))
+    .action(async (id: string, flags: Flags & { kind: IncidentReportKind; format: 'markdown' | 'json' }) => {
+      await withIncidents(flags, async (incidents) => {
+        const report = await incidents.report(principal, id, flags.kind);
+        io.stdout(
+          flags.format === 'json' || flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : report.markdown,
+        );
+        if (report.missing.length > 0) io.stderr(`to be completed before submission: ${report.missing.join(', ')}\n`);
+      });
+    });
 
   command('clocks', "the incident's regulatory reporting and impact-tolerance clocks")
     .argument('<id>')

@@ -78,6 +78,8 @@ export function addServeCommand(program: Command, io: CliIo): void {
     runtime.sloEvaluator.start(evaluation.ok ? evaluation.milliseconds : 60_000);
     // Receipts start processing at once; the timer picks up what an earlier process left in the inbox.
     runtime.alertProcessor.start(5_000);
+    runtime.notifications.start(2_000);
+    runtime.clockReminders.start(60_000);
     let demo: DemoTraffic | undefined;
     if (flags.demoTraffic === true) {
       if (runtime.sliStore === undefined) {

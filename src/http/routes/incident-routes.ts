@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  DoraClassificationInputSchema,
+  INCIDENT_REPORT_KINDS,
   INCIDENT_ROLES,
   INCIDENT_STATUSES,
   type IncidentService,
@@ -27,10 +29,10 @@ const DeclareBody = z.strictObject({
 });
 
 const RegimesBody = z.strictObject({
-  doraMajor: z.boolean().default(false),
-  gdprPersonalDataBreach: z.boolean().default(false),
-  nis2Significant: z.boolean().default(false),
-  ukOperationalIncident: z.boolean().default(false),
+  doraMajor: z.boolean().optional(),
+  gdprPersonalDataBreach: z.boolean().optional(),
+  nis2Significant: z.boolean().optional(),
+  ukOperationalIncident: z.boolean().optional(),
 });
 
 const dateOf = (time: string | undefined): Date | undefined => (time === undefined ? undefined : new Date(time));
@@ -111,6 +113,28 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncZo
         },
       },
       async (request) => incidents.clocks(principalOf(request), request.params.id, dateOf(request.query.at)),
+    );
+
+    app.get(
+      '/api/v1/incidents/:id/report',
+      {
+        schema: {
+          tags: ['incidents'],
+          summary:
+            'A draft for review: the post-incident review, or a DORA initial, intermediate or final report (Implementing Regulation 2025/302 numbering)',
+          security: SECURITY,
+          params: IdParams,
+          querystring: z.strictObject({
+            kind: z.enum(INCIDENT_REPORT_KINDS).default('review'),
+            format: z.enum(['markdown', 'json']).default('markdown'),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const report = await incidents.report(principalOf(request), request.params.id, request.query.kind);
+        if (request.query.format === 'json') return report;
+        return reply.type('text/markdown; charset=utf-8').send(report.markdown);
+      },
     );
 
     app.post(
@@ -217,13 +241,15 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncZo
       {
         schema: {
           tags: ['incidents'],
-          summary: 'Record the regulatory classification and when it was made; the reporting clocks start from it',
+          summary:
+            'Record the regulatory classification and when it was made; with DORA inputs, the major-incident assessment (2024/1772) is computed and recorded; the reporting clocks start from it',
           security: SECURITY,
           params: IdParams,
           body: z.strictObject({
             classifiedAt: Time.optional(),
             regimes: RegimesBody.prefault({}),
-            rootCause: Text.optional(),
+            dora: DoraClassificationInputSchema.optional(),
+            rootCause: z.string().trim().min(1).max(200).optional(),
           }),
         },
       },
@@ -231,6 +257,7 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncZo
         incidents.classify(principalOf(request), request.params.id, {
           classifiedAt: dateOf(request.body.classifiedAt),
           regimes: request.body.regimes,
+          dora: request.body.dora,
           rootCause: request.body.rootCause,
         }),
     );

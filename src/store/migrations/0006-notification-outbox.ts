@@ -8,6 +8,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'text', (column) => column.primaryKey())
     .addColumn('created_at', 'text', (column) => column.notNull())
     .addColumn('channel', 'text', (column) => column.notNull())
+    // Rows of one channel and ordering key (an incident) are delivered in id order, one after the other.
+    .addColumn('ordering_key', 'text', (column) => column.notNull())
     .addColumn('idempotency_key', 'text', (column) => column.notNull())
     .addColumn('message', 'text', (column) => column.notNull())
     .addColumn('status', 'text', (column) => column.notNull())
@@ -23,6 +25,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('notification_outbox_due_idx')
     .on('notification_outbox')
     .columns(['status', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createIndex('notification_outbox_pending_idx')
+    .on('notification_outbox')
+    .columns(['status', 'id'])
     .execute();
 }
 
