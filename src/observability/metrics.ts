@@ -18,6 +18,8 @@ export class Metrics {
   readonly ledgerCheckpointSize: Gauge;
   readonly ledgerCheckpointTimestamp: Gauge;
   readonly ledgerCheckpointFailures: Counter;
+  readonly alertsProcessed: Counter<'outcome'>;
+  readonly incidentsDeclared: Counter;
 
   private constructor(version: string, defaults: boolean) {
     this.registry = new Registry();
@@ -66,6 +68,25 @@ export class Metrics {
       help: 'Checkpoint signing attempts that failed.',
       registers: [this.registry],
     });
+    const intake = this.registerIntake();
+    this.alertsProcessed = intake.alertsProcessed;
+    this.incidentsDeclared = intake.incidentsDeclared;
+  }
+
+  private registerIntake(): { alertsProcessed: Counter<'outcome'>; incidentsDeclared: Counter } {
+    return {
+      alertsProcessed: new Counter({
+        name: 'sre_agent_alerts_processed_total',
+        help: 'Alerts taken from the inbox, by outcome: fired, resolved, or repeat (no change of state).',
+        labelNames: ['outcome'],
+        registers: [this.registry],
+      }),
+      incidentsDeclared: new Counter({
+        name: 'sre_agent_incidents_declared_by_alerts_total',
+        help: 'Incidents the severity policy declared from alerts.',
+        registers: [this.registry],
+      }),
+    };
   }
 
   static create(options: { readonly version: string; readonly processMetrics?: boolean }): Metrics {
@@ -98,6 +119,29 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         for (const [kind, count] of Object.entries(catalogue.status().counts ?? {})) this.set({ kind }, count);
+      },
+    });
+  }
+
+  /** Registers gauges of work waiting, read at each scrape: received alerts not yet processed, notifications unsent. */
+  watchQueues(queues: {
+    readonly alertInbox: () => Promise<number>;
+    readonly notificationOutbox: () => Promise<number>;
+  }): void {
+    new Gauge({
+      name: 'sre_agent_alert_inbox_depth',
+      help: 'Alert deliveries received and not yet turned into events.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await queues.alertInbox());
+      },
+    });
+    new Gauge({
+      name: 'sre_agent_notification_outbox_depth',
+      help: 'Notifications queued and not yet delivered or given up.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await queues.notificationOutbox());
       },
     });
   }

@@ -141,6 +141,12 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     },
     logger,
   });
+  alertProcessor.onProcessed((round) => {
+    metrics.alertsProcessed.inc({ outcome: 'fired' }, round.fired);
+    metrics.alertsProcessed.inc({ outcome: 'resolved' }, round.resolved);
+    metrics.alertsProcessed.inc({ outcome: 'repeat' }, round.repeats);
+    metrics.incidentsDeclared.inc(round.incidentsDeclared);
+  });
   const alerts = AlertService.create({
     db: store.db,
     inbox: alertInbox,
@@ -199,6 +205,7 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     clock: options.clock,
     ...(logger === undefined ? {} : { logger }),
   });
+  metrics.watchQueues({ alertInbox: () => alertInbox.depth(), notificationOutbox: () => notifications.depth() });
   const clockReminders = ClockReminders.create({ db: store.db, incidents, outbox, clock: options.clock, logger });
   return {
     config,

@@ -45,6 +45,8 @@ for (const dialect of DIALECTS) {
       assert.equal(metrics.statusCode, 200);
       assert.match(String(metrics.headers['content-type']), /text\/plain/);
       assert.match(metrics.body, /sre_agent_catalogue_entries\{kind="services"\} 15/);
+      assert.match(metrics.body, /sre_agent_alert_inbox_depth 0/);
+      assert.match(metrics.body, /sre_agent_notification_outbox_depth 0/);
       assert.match(metrics.body, /sre_agent_http_request_duration_seconds_bucket\{.*route="\/readyz"/);
     });
 

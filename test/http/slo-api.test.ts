@@ -156,6 +156,19 @@ for (const dialect of DIALECTS) {
         'ticket-slow': 'firing',
       });
 
+      // Each firing tier is an alert into the intake, committed with the transition: a page on a tier 1 service
+      // that supports an important business service declares a SEV1 incident.
+      await app.runtime.alertProcessor.drain();
+      const alerts = await app.runtime.alerts.list(systemPrincipal('test'), { service: 'card-payments-gateway' });
+      assert.deepEqual(alerts.map((alert) => alert.labels.slo_tier).sort(), [
+        'page-slow',
+        'ticket-quick',
+        'ticket-slow',
+      ]);
+      assert.ok(alerts.every((alert) => alert.source === 'slo' && alert.incidentId === 'INC-1'));
+      const incident = await app.runtime.incidents.get(systemPrincipal('test'), 'INC-1');
+      assert.equal(incident.severity, 'SEV1');
+
       // The same data a minute later changes nothing and records nothing new.
       app.clock.advance(MINUTE);
       const second = await app.runtime.sloEvaluator.tick();
@@ -180,6 +193,9 @@ for (const dialect of DIALECTS) {
         JSON.stringify(after),
       );
 
+      await app.runtime.alertProcessor.drain();
+      const resolved = await app.runtime.alerts.list(systemPrincipal('test'), { status: 'resolved' });
+      assert.equal(resolved.length, 3, 'every burn-rate alert resolved with its tier');
       const admin = systemPrincipal('test');
       const replay = await app.runtime.ledgerService.replay(admin);
       assert.deepEqual(replay.differences, []);
