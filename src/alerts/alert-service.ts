@@ -2,7 +2,7 @@ import { authorise } from '../auth/authorise.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Clock } from '../clock/index.js';
 import { NotAllowedError, NotFoundError } from '../errors/index.js';
-import type { Db } from '../store/index.js';
+import type { AlertRow, Db } from '../store/index.js';
 import type { AlertInbox } from './alert-inbox.js';
 import { type AlertmanagerWebhook, batchOfPostedAlerts, batchOfWebhook, type PostedAlerts } from './alert-payloads.js';
 import type { AlertBatch, AlertEnrichment } from './types.js';
@@ -113,23 +113,7 @@ export class AlertService {
   }
 }
 
-function viewOf(row: {
-  fingerprint: string;
-  status: string;
-  alertname: string;
-  severity: string | null;
-  source: string;
-  labels: string;
-  annotations: string;
-  enrichment: string;
-  group_key: string | null;
-  generator_url: string | null;
-  starts_at: string;
-  ends_at: string | null;
-  fired_at: string;
-  resolved_at: string | null;
-  incident_id: string | null;
-}): AlertView {
+function viewOf(row: AlertRow): AlertView {
   const enrichment = JSON.parse(row.enrichment) as {
     service: string | null;
     team: string | null;

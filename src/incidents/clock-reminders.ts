@@ -1,5 +1,5 @@
 import { systemPrincipal } from '../auth/principal.js';
-import type { Clock } from '../clock/index.js';
+import { type Clock, PeriodicTask } from '../clock/index.js';
 import type { NotificationKind, OutboundNotification, Outbox } from '../notify/index.js';
 import type { Db } from '../store/index.js';
 import type { IncidentService, IncidentView } from './incident-service.js';
@@ -25,8 +25,10 @@ export interface ReminderTick {
  * and the deadline, so each is told once even across restarts and replicas.
  */
 export class ClockReminders {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = PeriodicTask.create(
+    () => this.tick(),
+    (error) => this.logger?.warn({ err: error }, 'reporting clock reminders failed'),
+  );
 
   private constructor(
     private readonly db: Db,
@@ -47,23 +49,11 @@ export class ClockReminders {
   }
 
   start(intervalMs: number): void {
-    this.stopTimer();
-    const run = (): void => {
-      if (this.running !== undefined) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger?.warn({ err: error }, 'reporting clock reminders failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
+    this.task.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopTimer();
-    await this.running;
+    await this.task.stop();
   }
 
   async tick(): Promise<ReminderTick> {
@@ -86,11 +76,6 @@ export class ClockReminders {
       });
     }
     return { incidents: rows.length, queued };
-  }
-
-  private stopTimer(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
   }
 }
 

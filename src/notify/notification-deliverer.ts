@@ -3,7 +3,7 @@
  * (two ticks, two processes, two replicas on one PostgreSQL database) never send the same row at the same time.
  * @module
  */
-import type { Clock } from '../clock/index.js';
+import { type Clock, PeriodicTask } from '../clock/index.js';
 import { assertNever, InputError, type ProblemDetail } from '../errors/index.js';
 import type { Db, NotificationOutboxTable } from '../store/index.js';
 import { createChannels } from './channels/create-channel.js';
@@ -71,8 +71,10 @@ const LEASE_MARGIN_MS = 60_000;
 const MAX_LIST_LIMIT = 500;
 
 export class NotificationDeliverer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = PeriodicTask.create(
+    () => this.tick(),
+    (error) => this.logger?.warn({ err: error }, 'a notification delivery round failed'),
+  );
 
   private constructor(
     private readonly db: Db,
@@ -137,22 +139,17 @@ export class NotificationDeliverer {
 
   /** Ticks now and then every `intervalMs` (a tick still running is not overlapped); errors go to the logger. */
   start(intervalMs: number): void {
-    if (this.timer !== undefined) return;
     if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
       throw new InputError('the delivery interval is not valid', {
         details: [{ path: 'intervalMs', message: 'must be a positive whole number of milliseconds' }],
       });
     }
-    this.timer = setInterval(() => this.backgroundTick(), intervalMs);
-    this.timer.unref();
-    this.backgroundTick();
+    this.task.start(intervalMs);
   }
 
   /** Stops ticking and waits for the tick in flight, whose attempts end within the timeout. */
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.task.stop();
   }
 
   /**
@@ -257,15 +254,6 @@ export class NotificationDeliverer {
       deliveredAt: row.delivered_at ?? undefined,
       notification: parseStoredNotification(row.message),
     }));
-  }
-
-  private backgroundTick(): void {
-    if (this.running !== undefined) return;
-    this.running = this.tick()
-      .catch((error: unknown) => this.logger?.warn({ err: error }, 'a notification delivery round failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
   }
 
   private async attempt(row: ClaimedRow, leaseEnd: string): Promise<RowOutcome> {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/index.js';
+import { type Clock, PeriodicTask } from '../clock/index.js';
 import type { JsonValue, Ledger, LedgerTransaction } from '../ledger/index.js';
 import type { Db } from '../store/index.js';
 import type { TelemetrySource, WindowSli } from '../telemetry/telemetry-source.js';
@@ -48,34 +48,26 @@ export class SloEvaluator {
   private readonly memory = new Map<string, Map<string, TierMemory>>();
   private readonly lastSnapshotHour = new Map<string, number>();
   private loaded = false;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
   private lastTick: EvaluationTick | undefined;
 
-  private constructor(private readonly options: SloEvaluatorOptions) {}
+  private constructor(private readonly options: SloEvaluatorOptions) {
+    this.task = PeriodicTask.create(
+      () => this.tick(),
+      (error) => this.options.onError(error),
+    );
+  }
 
   static create(options: SloEvaluatorOptions): SloEvaluator {
     return new SloEvaluator(options);
   }
 
   start(intervalMs: number): void {
-    this.stopTimer();
-    const run = (): void => {
-      if (this.running !== undefined) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.options.onError(error))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
+    this.task.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopTimer();
-    await this.running;
+    await this.task.stop();
   }
 
   latest(id: string): SloStatus | undefined {
@@ -153,11 +145,6 @@ export class SloEvaluator {
       this.memory.set(row.slo_id, tiers);
     }
     this.loaded = true;
-  }
-
-  private stopTimer(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
   }
 }
 

@@ -227,4 +227,5 @@ export type ApiTokenUpdate = Updateable<ApiTokensTable>;
 export type CatalogueLoadRow = Selectable<CatalogueLoadsTable>;
 export type NewCatalogueLoadRow = Insertable<CatalogueLoadsTable>;
 export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
+export type AlertRow = Selectable<AlertsTable>;
 export type LedgerCheckpointRow = Selectable<LedgerCheckpointsTable>;

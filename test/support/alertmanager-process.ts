@@ -10,25 +10,20 @@
  * working directory.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Labels } from '../../src/alerts/fingerprint.js';
+import { DaemonProcess } from './daemon-process.js';
 import { REPOSITORY_ROOT } from './fixtures.js';
 import { findFreePort } from './postgres-cluster.js';
 
 const HOST = '127.0.0.1';
 // Generous: a CI machine here ran some work forty times slower than a laptop.
 const READY_TIMEOUT_MS = 300_000;
-const POLL_MS = 100;
-const TERM_GRACE_MS = 5_000;
-const KILL_WAIT_MS = 5_000;
 const START_ATTEMPTS = 3;
-const LOG_LIMIT = 64 * 1024;
 const POST_TIMEOUT_MS = 60_000;
 const BINARY_NAMES = ['prometheus-alertmanager', 'alertmanager'] as const;
 const UNPACKED_ROOT = join(REPOSITORY_ROOT, '.tools', 'alertmanager');
@@ -120,28 +115,31 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
   await writeFile(configFile, options.config);
   const binary = options.binary ?? findAlertmanager() ?? BINARY_NAMES[0];
   const cwd = binary === RELOCATED_BINARY ? UNPACKED_ROOT : dir;
+  const daemon = { name: 'alertmanager', binary, cwd, dir, readyTimeoutMs: READY_TIMEOUT_MS };
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     const port = await findFreePort();
     const storage = join(dir, `data-${port}`);
     await mkdir(storage);
-    const server = new AlertmanagerProcess(binary, dir, cwd, port, [
-      `--config.file=${configFile}`,
-      `--storage.path=${storage}`,
-      `--web.listen-address=${HOST}:${port}`,
-      // An empty address turns off the HA cluster, so no gossip port is needed.
-      '--cluster.listen-address=',
-      ...(options.extraFlags ?? []),
-    ]);
-    try {
-      await server.waitUntilReady();
-      return server;
-    } catch (error: unknown) {
-      lastError = error;
-      await server.stopProcess();
-      // Another process may take the probed port before Alertmanager binds it.
-      if (!server.log().includes('address already in use')) break;
+    const started = await DaemonProcess.start({
+      ...daemon,
+      url: `http://${HOST}:${port}`,
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.path=${storage}`,
+        `--web.listen-address=${HOST}:${port}`,
+        // An empty address turns off the HA cluster, so no gossip port is needed.
+        '--cluster.listen-address=',
+        ...(options.extraFlags ?? []),
+      ],
+    });
+    if (started.ok) {
+      const server = started.value;
+      return { url: server.url, port, log: () => server.log(), stop: () => server.stop() };
     }
+    lastError = started.error;
+    // Another process may take the probed port before Alertmanager binds it.
+    if (!started.log.includes('address already in use')) break;
   }
   await rm(dir, { recursive: true, force: true });
   throw lastError;
@@ -157,101 +155,4 @@ export async function postAlerts(url: string, alerts: ReadonlyArray<PostableAler
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`POST /api/v2/alerts answered ${response.status}: ${text}`);
-}
-
-class AlertmanagerProcess implements RunningAlertmanager {
-  readonly url: string;
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-  private output = '';
-  private stopping: Promise<void> | undefined;
-  private readonly killOnExit = (): void => {
-    if (this.isRunning()) this.child.kill('SIGKILL');
-  };
-
-  constructor(
-    binary: string,
-    private readonly dir: string,
-    cwd: string,
-    readonly port: number,
-    args: ReadonlyArray<string>,
-  ) {
-    this.url = `http://${HOST}:${port}`;
-    this.child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.once('error', (error) => {
-        this.append(`cannot run ${binary}: ${error.message}\n`);
-        resolve();
-      });
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    // Safety net for a run that never reaches stop(): 'exit' listeners cannot await.
-    process.once('exit', this.killOnExit);
-  }
-
-  log(): string {
-    return this.output;
-  }
-
-  async waitUntilReady(): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!this.isRunning()) {
-        // Lets a spawn failure reach the log first.
-        await this.exitsWithin(1_000);
-        throw this.startError('exited before it was ready');
-      }
-      const ready = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then(
-        async (response) => {
-          await response.body?.cancel();
-          return response.status === 200;
-        },
-        () => false,
-      );
-      if (ready) return;
-      await delay(POLL_MS);
-    }
-    throw this.startError(`was not ready within ${READY_TIMEOUT_MS} ms`);
-  }
-
-  stop(): Promise<void> {
-    this.stopping ??= this.stopProcess().finally(() => rm(this.dir, { recursive: true, force: true }));
-    return this.stopping;
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited after a grace period. */
-  async stopProcess(): Promise<void> {
-    process.removeListener('exit', this.killOnExit);
-    if (!this.isRunning()) return;
-    this.child.kill('SIGTERM');
-    if (await this.exitsWithin(TERM_GRACE_MS)) return;
-    this.child.kill('SIGKILL');
-    if (!(await this.exitsWithin(KILL_WAIT_MS))) {
-      throw new Error(`alertmanager (pid ${this.child.pid}) survived SIGKILL`);
-    }
-  }
-
-  private async exitsWithin(ms: number): Promise<boolean> {
-    const timer = new AbortController();
-    const outcome = await Promise.race([
-      this.exited.then(() => true),
-      delay(ms, false, { signal: timer.signal }).catch(() => false),
-    ]);
-    timer.abort();
-    return outcome;
-  }
-
-  private isRunning(): boolean {
-    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  private append(text: string): void {
-    this.output = (this.output + text).slice(-LOG_LIMIT);
-  }
-
-  private startError(what: string): Error {
-    return new Error(`alertmanager ${what}\n--- alertmanager log (tail) ---\n${this.output.slice(-2_000)}`);
-  }
 }

@@ -4,22 +4,18 @@
  * stop, which removes the temp dir but never a TSDB it was given.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { DaemonProcess } from './daemon-process.js';
 import { REPOSITORY_ROOT } from './fixtures.js';
 import { findFreePort } from './postgres-cluster.js';
 
 const HOST = '127.0.0.1';
 // Generous: a CI machine here ran some work forty times slower than a laptop.
 const READY_TIMEOUT_MS = 300_000;
-const TERM_GRACE_MS = 5_000;
-const KILL_WAIT_MS = 5_000;
 const START_ATTEMPTS = 3;
-const LOG_LIMIT = 64 * 1024;
 
 export interface StartPrometheusOptions {
   /** `host:port` (scraped at `/metrics`) or a full URL such as `http://127.0.0.1:8080/custom/metrics`; may be none. */
@@ -53,25 +49,25 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   // JSON is YAML, and it quotes whatever the targets hold.
   await writeFile(configFile, JSON.stringify(prometheusConfig(options), undefined, 2));
   const binary = options.binary ?? defaultBinary();
+  const daemon = { name: 'prometheus', binary, dir, readyTimeoutMs: READY_TIMEOUT_MS };
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     const port = await findFreePort();
     const storage = options.storagePath ?? join(dir, `data-${port}`);
-    const server = new PrometheusProcess(binary, dir, port, [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${storage}`,
-      `--web.listen-address=${HOST}:${port}`,
-      ...(options.extraFlags ?? []),
-    ]);
-    try {
-      await server.waitUntilReady();
-      return server;
-    } catch (error: unknown) {
-      lastError = error;
-      await server.stopProcess();
-      // Another process may take the probed port before Prometheus binds it.
-      if (!server.log().includes('address already in use')) break;
-    }
+    const started = await DaemonProcess.start({
+      ...daemon,
+      url: `http://${HOST}:${port}`,
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${storage}`,
+        `--web.listen-address=${HOST}:${port}`,
+        ...(options.extraFlags ?? []),
+      ],
+    });
+    if (started.ok) return started.value;
+    lastError = started.error;
+    // Another process may take the probed port before Prometheus binds it.
+    if (!started.log.includes('address already in use')) break;
   }
   await rm(dir, { recursive: true, force: true });
   throw lastError;
@@ -102,100 +98,4 @@ function prometheusConfig(options: StartPrometheusOptions): unknown {
       };
     }),
   };
-}
-
-class PrometheusProcess implements RunningPrometheus {
-  readonly url: string;
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-  private output = '';
-  private stopping: Promise<void> | undefined;
-  private readonly killOnExit = (): void => {
-    if (this.isRunning()) this.child.kill('SIGKILL');
-  };
-
-  constructor(
-    binary: string,
-    private readonly dir: string,
-    port: number,
-    args: ReadonlyArray<string>,
-  ) {
-    this.url = `http://${HOST}:${port}`;
-    this.child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.once('error', (error) => {
-        this.append(`cannot run ${binary}: ${error.message}\n`);
-        resolve();
-      });
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.append(chunk.toString()));
-    // Safety net for a run that never reaches stop(): 'exit' listeners cannot await.
-    process.once('exit', this.killOnExit);
-  }
-
-  log(): string {
-    return this.output;
-  }
-
-  async waitUntilReady(): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!this.isRunning()) {
-        // Lets a spawn failure reach the log first.
-        await this.exitsWithin(1_000);
-        throw this.startError('exited before it was ready');
-      }
-      const ready = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then(
-        async (response) => {
-          await response.body?.cancel();
-          return response.ok;
-        },
-        () => false,
-      );
-      if (ready) return;
-      await delay(100);
-    }
-    throw this.startError(`was not ready within ${READY_TIMEOUT_MS} ms`);
-  }
-
-  stop(): Promise<void> {
-    this.stopping ??= this.stopProcess().finally(() => rm(this.dir, { recursive: true, force: true }));
-    return this.stopping;
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited after a grace period. */
-  async stopProcess(): Promise<void> {
-    process.removeListener('exit', this.killOnExit);
-    if (!this.isRunning()) return;
-    this.child.kill('SIGTERM');
-    if (await this.exitsWithin(TERM_GRACE_MS)) return;
-    this.child.kill('SIGKILL');
-    if (!(await this.exitsWithin(KILL_WAIT_MS))) {
-      throw new Error(`prometheus (pid ${this.child.pid}) survived SIGKILL`);
-    }
-  }
-
-  private async exitsWithin(ms: number): Promise<boolean> {
-    const timer = new AbortController();
-    const outcome = await Promise.race([
-      this.exited.then(() => true),
-      delay(ms, false, { signal: timer.signal }).catch(() => false),
-    ]);
-    timer.abort();
-    return outcome;
-  }
-
-  private isRunning(): boolean {
-    return this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  private append(text: string): void {
-    this.output = (this.output + text).slice(-LOG_LIMIT);
-  }
-
-  private startError(what: string): Error {
-    return new Error(`prometheus ${what}\n--- prometheus log (tail) ---\n${this.output.slice(-2_000)}`);
-  }
 }

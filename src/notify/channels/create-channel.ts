@@ -1,9 +1,9 @@
 import type { ChannelConfig } from '../notify-config.js';
 import type { NotificationChannel } from '../types.js';
-import { GenericWebhookChannel } from './generic-webhook.js';
-import { PagerDutyChannel } from './pagerduty.js';
-import { SlackChannel } from './slack.js';
-import { TeamsChannel } from './teams.js';
+import { genericWebhookChannel } from './generic-webhook.js';
+import { pagerDutyChannel } from './pagerduty.js';
+import { slackChannel } from './slack.js';
+import { teamsChannel } from './teams.js';
 
 export interface CreateChannelOptions {
   /** Per attempt, the answer included. */
@@ -14,13 +14,13 @@ export interface CreateChannelOptions {
 export function createChannel(name: string, config: ChannelConfig, options: CreateChannelOptions): NotificationChannel {
   switch (config.kind) {
     case 'webhook':
-      return GenericWebhookChannel.create(name, config, options);
+      return genericWebhookChannel(name, config, options);
     case 'slack':
-      return SlackChannel.create(name, config, options);
+      return slackChannel(name, config, options);
     case 'teams':
-      return TeamsChannel.create(name, config, options);
+      return teamsChannel(name, config, options);
     case 'pagerduty':
-      return PagerDutyChannel.create(name, config, options);
+      return pagerDutyChannel(name, config, options);
     default:
       return unknownKind(config, name);
   }

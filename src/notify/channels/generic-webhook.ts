@@ -3,14 +3,13 @@ import { VERSION } from '../../version.js';
 import type { ChannelConfig } from '../notify-config.js';
 import type {
   DeliveryContext,
-  DeliveryResult,
   NotificationChannel,
   NotificationDetail,
   NotificationKind,
   NotificationSeverity,
   OutboundNotification,
 } from '../types.js';
-import { classifyReply, describeChannel, type OutgoingRequest, postRequest } from './http-post.js';
+import { type ChannelOptions, HttpChannel, type OutgoingRequest } from './http-post.js';
 
 export type WebhookChannelConfig = Extract<ChannelConfig, { readonly kind: 'webhook' }>;
 
@@ -83,39 +82,15 @@ export function webhookRequest(
 }
 
 /** Any HTTP endpoint that takes our own signed JSON. */
-export class GenericWebhookChannel implements NotificationChannel {
-  readonly kind = 'webhook';
-  // Private in the language, not only the type, so that logging the channel never prints its secret.
-  readonly #config: WebhookChannelConfig;
-  readonly #fetch: typeof fetch;
-  readonly #timeoutMs: number;
-
-  private constructor(
-    readonly name: string,
-    config: WebhookChannelConfig,
-    fetchFn: typeof fetch,
-    timeoutMs: number,
-  ) {
-    this.#config = config;
-    this.#fetch = fetchFn;
-    this.#timeoutMs = timeoutMs;
-  }
-
-  static create(
-    name: string,
-    config: WebhookChannelConfig,
-    options: { readonly timeoutMs: number; readonly fetch?: typeof fetch },
-  ): GenericWebhookChannel {
-    return new GenericWebhookChannel(name, config, options.fetch ?? globalThis.fetch, options.timeoutMs);
-  }
-
-  async deliver(message: OutboundNotification, context: DeliveryContext): Promise<DeliveryResult> {
-    const described = describeChannel(this.kind, this.name);
-    const posted = await postRequest(webhookRequest(this.#config, message, context), {
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
-      described,
-    });
-    return posted.ok ? classifyReply(posted.reply, described, context.now) : posted.result;
-  }
+export function genericWebhookChannel(
+  name: string,
+  config: WebhookChannelConfig,
+  options: ChannelOptions,
+): NotificationChannel {
+  return HttpChannel.create(
+    'webhook',
+    name,
+    { request: (message, context) => webhookRequest(config, message, context) },
+    options,
+  );
 }

@@ -5,7 +5,13 @@
  * @module
  */
 import { isNamed, networkCode } from '../../telemetry/fetch-errors.js';
-import type { ChannelKind, DeliveryResult } from '../types.js';
+import type {
+  ChannelKind,
+  DeliveryContext,
+  DeliveryResult,
+  NotificationChannel,
+  OutboundNotification,
+} from '../types.js';
 
 export interface OutgoingRequest {
   readonly url: string;
@@ -121,4 +127,54 @@ async function readStart(response: Response): Promise<string> {
     }
   }
   return text + decoder.decode();
+}
+
+export interface ChannelOptions {
+  /** Per attempt, the answer included. */
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch | undefined;
+}
+
+export interface ChannelProtocol {
+  /** The request for one message; it closes over the channel's configuration, secrets included. */
+  readonly request: (message: OutboundNotification, context: DeliveryContext) => OutgoingRequest;
+  /** How an answer reads; `classifyReply` unless the service says more in its body. */
+  readonly interpret?: (reply: HttpReply, described: string, now: Date) => DeliveryResult;
+}
+
+/**
+ * A channel that delivers by one HTTP POST. Its configuration lives only in the protocol's closures, so logging the
+ * channel never prints a URL, secret or routing key.
+ */
+export class HttpChannel implements NotificationChannel {
+  readonly #protocol: ChannelProtocol;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+
+  private constructor(
+    readonly kind: ChannelKind,
+    readonly name: string,
+    protocol: ChannelProtocol,
+    fetchFn: typeof fetch,
+    timeoutMs: number,
+  ) {
+    this.#protocol = protocol;
+    this.#fetch = fetchFn;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  static create(kind: ChannelKind, name: string, protocol: ChannelProtocol, options: ChannelOptions): HttpChannel {
+    return new HttpChannel(kind, name, protocol, options.fetch ?? globalThis.fetch, options.timeoutMs);
+  }
+
+  async deliver(message: OutboundNotification, context: DeliveryContext): Promise<DeliveryResult> {
+    const described = describeChannel(this.kind, this.name);
+    const posted = await postRequest(this.#protocol.request(message, context), {
+      fetch: this.#fetch,
+      timeoutMs: this.#timeoutMs,
+      described,
+    });
+    if (!posted.ok) return posted.result;
+    return (this.#protocol.interpret ?? classifyReply)(posted.reply, described, context.now);
+  }
 }

@@ -1,14 +1,8 @@
 import { VERSION } from '../../version.js';
 import { headline, truncateText } from '../message-text.js';
 import type { ChannelConfig } from '../notify-config.js';
-import type {
-  DeliveryContext,
-  DeliveryResult,
-  NotificationChannel,
-  NotificationSeverity,
-  OutboundNotification,
-} from '../types.js';
-import { classifyReply, describeChannel, type OutgoingRequest, postRequest } from './http-post.js';
+import type { NotificationChannel, NotificationSeverity, OutboundNotification } from '../types.js';
+import { type ChannelOptions, HttpChannel, type OutgoingRequest } from './http-post.js';
 
 export type PagerDutyChannelConfig = Extract<ChannelConfig, { readonly kind: 'pagerduty' }>;
 
@@ -105,38 +99,10 @@ export function pagerDutyRequest(
  * PagerDuty Events API v2: 202 is accepted, 400 a malformed event that will never be accepted, 429 and 5xx worth
  * another attempt. The routing key never appears in a reason.
  */
-export class PagerDutyChannel implements NotificationChannel {
-  readonly kind = 'pagerduty';
-  readonly #config: PagerDutyChannelConfig;
-  readonly #fetch: typeof fetch;
-  readonly #timeoutMs: number;
-
-  private constructor(
-    readonly name: string,
-    config: PagerDutyChannelConfig,
-    fetchFn: typeof fetch,
-    timeoutMs: number,
-  ) {
-    this.#config = config;
-    this.#fetch = fetchFn;
-    this.#timeoutMs = timeoutMs;
-  }
-
-  static create(
-    name: string,
-    config: PagerDutyChannelConfig,
-    options: { readonly timeoutMs: number; readonly fetch?: typeof fetch },
-  ): PagerDutyChannel {
-    return new PagerDutyChannel(name, config, options.fetch ?? globalThis.fetch, options.timeoutMs);
-  }
-
-  async deliver(message: OutboundNotification, context: DeliveryContext): Promise<DeliveryResult> {
-    const described = describeChannel(this.kind, this.name);
-    const posted = await postRequest(pagerDutyRequest(this.#config, message), {
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
-      described,
-    });
-    return posted.ok ? classifyReply(posted.reply, described, context.now) : posted.result;
-  }
+export function pagerDutyChannel(
+  name: string,
+  config: PagerDutyChannelConfig,
+  options: ChannelOptions,
+): NotificationChannel {
+  return HttpChannel.create('pagerduty', name, { request: (message) => pagerDutyRequest(config, message) }, options);
 }

@@ -1,8 +1,8 @@
 import { VERSION } from '../../version.js';
 import { headline, servicesLine, truncateText } from '../message-text.js';
 import type { ChannelConfig } from '../notify-config.js';
-import type { DeliveryContext, DeliveryResult, NotificationChannel, OutboundNotification } from '../types.js';
-import { classifyReply, describeChannel, type OutgoingRequest, postRequest } from './http-post.js';
+import type { NotificationChannel, OutboundNotification } from '../types.js';
+import { type ChannelOptions, classifyReply, HttpChannel, type HttpReply, type OutgoingRequest } from './http-post.js';
 
 export type SlackChannelConfig = Extract<ChannelConfig, { readonly kind: 'slack' }>;
 
@@ -92,42 +92,18 @@ export function slackRequest(config: Pick<SlackChannelConfig, 'url'>, message: O
 }
 
 /** A Slack incoming webhook. Its URL is the credential, so it never appears in a reason. */
-export class SlackChannel implements NotificationChannel {
-  readonly kind = 'slack';
-  readonly #config: SlackChannelConfig;
-  readonly #fetch: typeof fetch;
-  readonly #timeoutMs: number;
+export function slackChannel(name: string, config: SlackChannelConfig, options: ChannelOptions): NotificationChannel {
+  return HttpChannel.create(
+    'slack',
+    name,
+    { request: (message) => slackRequest(config, message), interpret: slackReply },
+    options,
+  );
+}
 
-  private constructor(
-    readonly name: string,
-    config: SlackChannelConfig,
-    fetchFn: typeof fetch,
-    timeoutMs: number,
-  ) {
-    this.#config = config;
-    this.#fetch = fetchFn;
-    this.#timeoutMs = timeoutMs;
-  }
-
-  static create(
-    name: string,
-    config: SlackChannelConfig,
-    options: { readonly timeoutMs: number; readonly fetch?: typeof fetch },
-  ): SlackChannel {
-    return new SlackChannel(name, config, options.fetch ?? globalThis.fetch, options.timeoutMs);
-  }
-
-  async deliver(message: OutboundNotification, context: DeliveryContext): Promise<DeliveryResult> {
-    const described = describeChannel(this.kind, this.name);
-    const posted = await postRequest(slackRequest(this.#config, message), {
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
-      described,
-    });
-    if (!posted.ok) return posted.result;
-    // Slack answers errors with a short code such as no_service or invalid_payload: worth showing, and no secret.
-    const code = posted.reply.body.trim();
-    const detail = /^[a-z][a-z_]{0,63}$/.test(code) && code !== 'ok' ? ` (${code})` : '';
-    return classifyReply(posted.reply, described, context.now, detail);
-  }
+/** Slack answers errors with a short code such as no_service or invalid_payload: worth showing, and no secret. */
+function slackReply(reply: HttpReply, described: string, now: Date) {
+  const code = reply.body.trim();
+  const detail = /^[a-z][a-z_]{0,63}$/.test(code) && code !== 'ok' ? ` (${code})` : '';
+  return classifyReply(reply, described, now, detail);
 }

@@ -1,14 +1,8 @@
 import { VERSION } from '../../version.js';
 import { headline, servicesLine } from '../message-text.js';
 import type { ChannelConfig } from '../notify-config.js';
-import type {
-  DeliveryContext,
-  DeliveryResult,
-  NotificationChannel,
-  NotificationSeverity,
-  OutboundNotification,
-} from '../types.js';
-import { classifyReply, describeChannel, type OutgoingRequest, postRequest } from './http-post.js';
+import type { NotificationChannel, NotificationSeverity, OutboundNotification } from '../types.js';
+import { type ChannelOptions, HttpChannel, type OutgoingRequest } from './http-post.js';
 
 export type TeamsChannelConfig = Extract<ChannelConfig, { readonly kind: 'teams' }>;
 
@@ -112,38 +106,6 @@ export function teamsRequest(config: Pick<TeamsChannelConfig, 'url'>, message: O
 }
 
 /** A Microsoft Teams workflow or incoming webhook; workflows answer 202, classic webhooks 200. */
-export class TeamsChannel implements NotificationChannel {
-  readonly kind = 'teams';
-  readonly #config: TeamsChannelConfig;
-  readonly #fetch: typeof fetch;
-  readonly #timeoutMs: number;
-
-  private constructor(
-    readonly name: string,
-    config: TeamsChannelConfig,
-    fetchFn: typeof fetch,
-    timeoutMs: number,
-  ) {
-    this.#config = config;
-    this.#fetch = fetchFn;
-    this.#timeoutMs = timeoutMs;
-  }
-
-  static create(
-    name: string,
-    config: TeamsChannelConfig,
-    options: { readonly timeoutMs: number; readonly fetch?: typeof fetch },
-  ): TeamsChannel {
-    return new TeamsChannel(name, config, options.fetch ?? globalThis.fetch, options.timeoutMs);
-  }
-
-  async deliver(message: OutboundNotification, context: DeliveryContext): Promise<DeliveryResult> {
-    const described = describeChannel(this.kind, this.name);
-    const posted = await postRequest(teamsRequest(this.#config, message), {
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
-      described,
-    });
-    return posted.ok ? classifyReply(posted.reply, described, context.now) : posted.result;
-  }
+export function teamsChannel(name: string, config: TeamsChannelConfig, options: ChannelOptions): NotificationChannel {
+  return HttpChannel.create('teams', name, { request: (message) => teamsRequest(config, message) }, options);
 }
