@@ -36,5 +36,15 @@ function describe(permission: Permission): string {
       return 'read incidents';
     case 'incidents:respond':
       return 'declare, update, classify or resolve incidents';
+    case 'changes:read':
+      return 'read change requests';
+    case 'changes:request':
+      return 'raise, edit, submit, start or complete change requests';
+    case 'changes:approve':
+      return 'approve or reject change requests';
+    case 'gate:check':
+      return 'ask the deployment gate for a verdict';
+    case 'deployments:record':
+      return 'record deployments';
   }
 }

@@ -17,19 +17,31 @@ export const PERMISSIONS = [
   'alerts:ingest',
   'incidents:read',
   'incidents:respond',
+  'changes:read',
+  'changes:request',
+  'changes:approve',
+  'gate:check',
+  'deployments:record',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: ReadonlyArray<Permission> = ['catalogue:read', 'slo:read', 'alerts:read', 'incidents:read'];
+const READ_ONLY: ReadonlyArray<Permission> = [
+  'catalogue:read',
+  'slo:read',
+  'alerts:read',
+  'incidents:read',
+  'changes:read',
+  'gate:check',
+];
 const RESPONDS: ReadonlyArray<Permission> = [...READ_ONLY, 'incidents:respond'];
 
 /** Integration tokens may only deliver to the one webhook they are scoped to; they read nothing. */
 export const ROLE_PERMISSIONS = {
   viewer: READ_ONLY,
   responder: RESPONDS,
-  engineer: [...RESPONDS, 'slo:ingest', 'alerts:ingest'],
-  approver: READ_ONLY,
+  engineer: [...RESPONDS, 'slo:ingest', 'alerts:ingest', 'changes:request', 'deployments:record'],
+  approver: [...READ_ONLY, 'changes:approve'],
   auditor: [...READ_ONLY, 'tokens:read', 'ledger:read'],
   admin: PERMISSIONS,
   integration: [],

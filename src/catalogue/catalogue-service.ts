@@ -60,6 +60,35 @@ export class CatalogueService {
     return new CatalogueService(deps.source, deps.read, deps.ledger, deps.clock, deps.onLoad ?? (() => {}));
   }
 
+  /**
+   * For one CLI command: reads the catalogue to work with, without recording a load, since the command does not
+   * change what a server has in force. Refuses a catalogue with problems, as `reload` does.
+   */
+  async readForCommand(): Promise<CatalogueStatus> {
+    const result = await this.read(this.source);
+    if (!result.ok) {
+      throw new CatalogueInvalidError(
+        `the catalogue at ${this.source} has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; fix them first (sre-agent validate ${this.source})`,
+        {
+          details: result.problems.map((problem) => ({
+            path: problem.path,
+            message: problem.message,
+            file: problem.file,
+            line: problem.line,
+            column: problem.column,
+          })),
+        },
+      );
+    }
+    this.loaded = {
+      index: CatalogueIndex.of(result.catalogue),
+      digest: result.digest,
+      loadedAt: this.clock.now().toISOString(),
+      loadedBy: 'cli',
+    };
+    return this.status();
+  }
+
   /** Reads and validates the catalogue source; on success it replaces the catalogue in force. */
   async reload(principal: Principal): Promise<CatalogueStatus> {
     authorise(principal, 'catalogue:reload');

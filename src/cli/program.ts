@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isBaseError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
+import { addChangeCommand } from './commands/change-command.js';
+import { addGateCommand } from './commands/gate-command.js';
 import { addIncidentCommand } from './commands/incident-command.js';
 import { addLedgerCommand } from './commands/ledger-command.js';
 import { addServeCommand } from './commands/serve-command.js';
@@ -34,6 +36,10 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
     exitCode = code;
   });
   addIncidentCommand(program, io, (code) => {
+    exitCode = code;
+  });
+  addChangeCommand(program, io);
+  addGateCommand(program, io, (code) => {
     exitCode = code;
   });
   for (const command of program.commands) propagate(command, io);

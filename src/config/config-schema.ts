@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { GitHubGateConfigSchema } from '../changes/integrations/github-config.js';
 import { parseDuration } from '../clock/duration.js';
 import { NotificationsConfigSchema } from '../notify/notify-config.js';
 
@@ -105,6 +106,8 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** Where incident notifications and reporting reminders go: channels, and routes by team, severity and kind. */
   notifications: NotificationsConfigSchema.prefault({}),
+  /** The GitHub App behind custom deployment protection rules; absent, the GitHub gate is off. */
+  github: GitHubGateConfigSchema,
   logging: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),

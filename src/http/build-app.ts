@@ -5,6 +5,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AlertService } from '../alerts/index.js';
 import type { TokenService } from '../auth/index.js';
 import type { CatalogueService } from '../catalogue/index.js';
+import type { ChangeService } from '../changes/change-service.js';
+import type { DeploymentService } from '../changes/deployment-service.js';
+import type { GateService } from '../changes/gate-service.js';
+import type { GitHubProtectionRules } from '../changes/integrations/github-protection-rule.js';
 import type { IncidentService } from '../incidents/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { Metrics } from '../observability/index.js';
@@ -14,6 +18,8 @@ import { authenticateRequests } from './authenticate.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
+import { changeRoutes } from './routes/change-routes.js';
+import { flaggerRoutes, gateRoutes, githubRoutes } from './routes/gate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
@@ -32,6 +38,10 @@ export interface AppDependencies {
   readonly slos: SloService;
   readonly alerts: AlertService;
   readonly incidents: IncidentService;
+  readonly changes: ChangeService;
+  readonly gate: GateService;
+  readonly deployments: DeploymentService;
+  readonly github: GitHubProtectionRules | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -90,8 +100,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(sloRoutes(deps.slos));
     await api.register(alertRoutes(deps.alerts));
     await api.register(incidentRoutes(deps.incidents));
+    await api.register(changeRoutes(deps.changes));
+    await api.register(gateRoutes(deps.gate, deps.deployments));
   };
   await app.register(authenticatedApi);
+  // These authenticate in their own way: a token in Flagger's metadata, GitHub's webhook signature.
+  await app.register(flaggerRoutes(deps.gate, deps.tokens));
+  const github = deps.github;
+  if (github !== undefined) await app.register(githubRoutes(github));
 
   return app;
 }

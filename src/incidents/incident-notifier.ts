@@ -1,5 +1,5 @@
 import type { CatalogueIndex } from '../catalogue/index.js';
-import type { LedgerEvent, LedgerObserver } from '../ledger/index.js';
+import type { LedgerEvent, LedgerObserver, LedgerTransaction } from '../ledger/index.js';
 import type {
   NotificationDetail,
   NotificationKind,
@@ -7,7 +7,6 @@ import type {
   Outbox,
   PagerDutyAction,
 } from '../notify/index.js';
-import type { Tx } from '../store/index.js';
 import { incidentDataOf, INCIDENT_EVENT_TYPES as T } from './incident-events.js';
 import type { Severity } from './types.js';
 
@@ -46,7 +45,8 @@ export class IncidentNotifier implements LedgerObserver {
     return new IncidentNotifier(deps.outbox, deps.catalogue, deps.incidentUrl);
   }
 
-  async observe(db: Tx, event: LedgerEvent): Promise<void> {
+  async observe(tx: LedgerTransaction, event: LedgerEvent): Promise<void> {
+    const db = tx.db;
     if (!isTold(event.type)) return;
     const incidentId = /^incident:(.+)$/.exec(event.subject)?.[1];
     if (incidentId === undefined) return;

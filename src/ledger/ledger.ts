@@ -51,7 +51,8 @@ export interface LedgerTransaction {
  */
 export interface LedgerObserver {
   readonly types: ReadonlyArray<string>;
-  observe(db: Tx, event: LedgerEvent): Promise<void>;
+  /** May append events of its own in the same transaction; they follow the event observed. */
+  observe(tx: LedgerTransaction, event: LedgerEvent): Promise<void>;
 }
 
 export interface LedgerSigning {
@@ -134,7 +135,8 @@ export class Ledger {
           await projector.apply(trx, event, input.restricted);
         }
         for (const observer of this.observers) {
-          if (observer.types.includes(event.type)) await observer.observe(trx, event);
+          // Called directly, not through the queue: this append is the queue's current step.
+          if (observer.types.includes(event.type)) await observer.observe({ db: trx, append: appendOne }, event);
         }
         return event;
       };

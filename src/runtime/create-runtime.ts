@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertInbox, AlertProcessor, AlertService, putSloBurnAlerts } from '../alerts/index.js';
-import { TokenService } from '../auth/index.js';
+import { systemPrincipal, TokenService } from '../auth/index.js';
 import { CatalogueService, loadCatalogueFiles } from '../catalogue/index.js';
-import { type Clock, parseDuration } from '../clock/index.js';
+import { ChangeService } from '../changes/change-service.js';
+import { DeploymentService } from '../changes/deployment-service.js';
+import { GateService } from '../changes/gate-service.js';
+import { GitHubProtectionRules } from '../changes/integrations/github-protection-rule.js';
+import { type Clock, PeriodicTask, parseDuration } from '../clock/index.js';
 import type { Config } from '../config/index.js';
 import { ClockReminders, DEFAULT_SEVERITY_POLICY, IncidentNotifier, IncidentService } from '../incidents/index.js';
 import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
@@ -42,6 +46,13 @@ export interface Runtime {
   readonly outbox: Outbox;
   readonly notifications: NotificationDeliverer;
   readonly clockReminders: ClockReminders;
+  readonly changes: ChangeService;
+  readonly gate: GateService;
+  readonly deployments: DeploymentService;
+  /** The GitHub deployment protection rule receiver, when `github` is configured. */
+  readonly github: GitHubProtectionRules | undefined;
+  /** Records emergency changes whose retrospective approval is overdue. */
+  readonly changePolicy: PeriodicTask;
   close(): Promise<void>;
 }
 
@@ -205,6 +216,56 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     clock: options.clock,
     ...(logger === undefined ? {} : { logger }),
   });
+  const budgetOf = async (service: string) => {
+    let lowest: { remaining: number; sloId: string } | undefined;
+    for (const view of await slos.list(systemPrincipal('gate'), { service })) {
+      const remaining = view.status.budgetRemaining;
+      if (remaining !== undefined && (lowest === undefined || remaining < lowest.remaining)) {
+        lowest = { remaining, sloId: view.definition.id };
+      }
+    }
+    return lowest;
+  };
+  const changes = ChangeService.create({
+    db: store.db,
+    ledger,
+    clock: options.clock,
+    catalogue: catalogueIndex,
+    budgetOf,
+  });
+  const gate = GateService.create({
+    db: store.db,
+    ledger,
+    clock: options.clock,
+    catalogue: catalogueIndex,
+    changes,
+    budgetOf,
+  });
+  const deployments = DeploymentService.create({
+    db: store.db,
+    ledger,
+    clock: options.clock,
+    catalogue: catalogueIndex,
+  });
+  ledger.observe(deployments.candidateCauseLinker());
+  const changePolicy = PeriodicTask.create(
+    () => changes.recordMissedRetrospectives(),
+    (error) => logger?.warn({ err: error }, 'checking emergency changes for overdue approval failed'),
+  );
+  const githubConfig = config.github;
+  const github =
+    githubConfig === undefined
+      ? undefined
+      : GitHubProtectionRules.create({
+          config: githubConfig,
+          clock: options.clock,
+          decide: (request) =>
+            gate.check(systemPrincipal('github'), {
+              service: request.service,
+              source: `github:${request.environment}`,
+            }),
+          ...(logger === undefined ? {} : { logger }),
+        });
   metrics.watchQueues({ alertInbox: () => alertInbox.depth(), notificationOutbox: () => notifications.depth() });
   const clockReminders = ClockReminders.create({ db: store.db, incidents, outbox, clock: options.clock, logger });
   return {
@@ -228,8 +289,15 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     outbox,
     notifications,
     clockReminders,
+    changes,
+    gate,
+    deployments,
+    github,
+    changePolicy,
     async close() {
       await alertProcessor.stop();
+      await changePolicy.stop();
+      await github?.stop();
       await clockReminders.stop();
       await notifications.stop();
       try {
@@ -253,6 +321,10 @@ export function appServicesOf(runtime: Runtime) {
     slos: runtime.slos,
     alerts: runtime.alerts,
     incidents: runtime.incidents,
+    changes: runtime.changes,
+    gate: runtime.gate,
+    deployments: runtime.deployments,
+    github: runtime.github,
   } as const;
 }
 

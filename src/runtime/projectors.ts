@@ -1,6 +1,7 @@
 import { alertProjector } from '../alerts/index.js';
 import { tokenProjector } from '../auth/index.js';
 import { catalogueLoadProjector } from '../catalogue/index.js';
+import { changeProjector } from '../changes/change-events.js';
 import { incidentProjector } from '../incidents/index.js';
 import { ProjectorRegistry } from '../ledger/index.js';
 import { sloTierProjector } from '../slo/slo-tier-projector.js';
@@ -13,5 +14,6 @@ export function allProjectors(): ProjectorRegistry {
     sloTierProjector,
     alertProjector,
     incidentProjector,
+    changeProjector,
   ]);
 }

@@ -5,6 +5,7 @@ import * as sloPoints from './migrations/0003-slo-points.js';
 import * as sloTierStates from './migrations/0004-slo-tier-states.js';
 import * as alertsIncidents from './migrations/0005-alerts-incidents.js';
 import * as notificationOutbox from './migrations/0006-notification-outbox.js';
+import * as changes from './migrations/0007-changes.js';
 import type { Store } from './store.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-slo-tier-states': sloTierStates,
   '0005-alerts-incidents': alertsIncidents,
   '0006-notification-outbox': notificationOutbox,
+  '0007-changes': changes,
 };
 
 /** Brings the schema to the latest version; returns what ran, or the error that stopped it. */

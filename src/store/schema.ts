@@ -200,6 +200,63 @@ export interface NotificationOutboxTable {
   delivered_at: string | null;
 }
 
+export interface ChangesTable {
+  id: string;
+  number: number;
+  type: string;
+  status: string;
+  title: string;
+  content: string;
+  content_hash: string;
+  services: string;
+  requester: string;
+  implementer: string;
+  planned_start: string | null;
+  planned_end: string | null;
+  risk: string | null;
+  requirement: string | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  approved_at: string | null;
+  decided_by: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  reviewed_at: string | null;
+  retrospective_due_at: string | null;
+  retrospective_missed_at: string | null;
+}
+
+export interface ChangeServicesTable {
+  change_id: string;
+  service: string;
+}
+
+export interface ChangeApprovalsTable {
+  change_id: string;
+  event_id: string;
+  approver: string;
+  teams: string;
+  as_board: number;
+  at: string;
+  content_hash: string;
+  comment: string | null;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  service: string;
+  team: string | null;
+  version: string;
+  commit_at: string | null;
+  deployed_at: string;
+  outcome: string;
+  recovered_at: string | null;
+  change_id: string | null;
+  source: string;
+  event_id: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   catalogue_loads: CatalogueLoadsTable;
@@ -219,6 +276,10 @@ export interface Database {
   incident_correlations: IncidentCorrelationsTable;
   incident_reports: IncidentReportsTable;
   notification_outbox: NotificationOutboxTable;
+  changes: ChangesTable;
+  change_services: ChangeServicesTable;
+  change_approvals: ChangeApprovalsTable;
+  deployments: DeploymentsTable;
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
@@ -228,4 +289,6 @@ export type CatalogueLoadRow = Selectable<CatalogueLoadsTable>;
 export type NewCatalogueLoadRow = Insertable<CatalogueLoadsTable>;
 export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
 export type AlertRow = Selectable<AlertsTable>;
+export type ChangeRow = Selectable<ChangesTable>;
+export type DeploymentRow = Selectable<DeploymentsTable>;
 export type LedgerCheckpointRow = Selectable<LedgerCheckpointsTable>;

@@ -337,6 +337,10 @@ for (const dialect of DIALECTS) {
         { name: 'incident_links', rows: 0 },
         { name: 'incident_correlations', rows: 0 },
         { name: 'incident_reports', rows: 0 },
+        { name: 'changes', rows: 0 },
+        { name: 'change_services', rows: 0 },
+        { name: 'change_approvals', rows: 0 },
+        { name: 'deployments', rows: 0 },
       ]);
 
       await db.updateTable('api_tokens').set({ role: 'admin' }).where('id', '=', alpha.summary.id).execute();

@@ -80,6 +80,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
     runtime.alertProcessor.start(5_000);
     runtime.notifications.start(2_000);
     runtime.clockReminders.start(60_000);
+    runtime.changePolicy.start(60_000);
     let demo: DemoTraffic | undefined;
     if (flags.demoTraffic === true) {
       if (runtime.sliStore === undefined) {
