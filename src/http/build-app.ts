@@ -106,8 +106,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authenticatedApi);
   // These authenticate in their own way: a token in Flagger's metadata, GitHub's webhook signature.
   await app.register(flaggerRoutes(deps.gate, deps.tokens));
-  const github = deps.github;
-  if (github !== undefined) await app.register(githubRoutes(github));
+  if (deps.github !== undefined) await app.register(githubRoutes(deps.github));
 
   return app;
 }
