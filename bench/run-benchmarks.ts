@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
+import { formatGateBench, gateBench } from './gate-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
 import { formatIntakeBench, intakeBench } from './intake-bench.js';
 import { formatLedgerBench, type LedgerBenchSettings, ledgerBench } from './ledger-bench.js';
@@ -73,6 +74,7 @@ const ledgerSettings: LedgerBenchSettings = Object.freeze({
 const BENCHMARKS = [
   { name: 'catalogue', run: async (options) => formatCatalogueBench(catalogueBench(options)) },
   { name: 'http', run: async (options) => formatHttpBench(await httpBench(options)) },
+  { name: 'gate', run: async (options) => formatGateBench(await gateBench(options)) },
   { name: 'intake', run: async (options) => formatIntakeBench(await intakeBench(options, intakeAlerts)) },
   {
     name: 'ledger',
