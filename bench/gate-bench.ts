@@ -4,18 +4,9 @@
  * freezes and open incidents, and is appended to the ledger before the answer.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { systemPrincipal } from '../src/auth/index.js';
-import { SystemClock } from '../src/clock/index.js';
-import { loadConfig } from '../src/config/index.js';
-import { buildApp } from '../src/http/index.js';
-import { appServicesOf, assembleRuntime } from '../src/runtime/create-runtime.js';
-import { openStore } from '../src/store/index.js';
-import { REPOSITORY_ROOT } from '../test/support/fixtures.js';
+import { withBenchServer } from './bench-server.js';
 import { type BenchOptions, formatMs, percentile, verdict } from './measure.js';
 
 const RATE = 500;
@@ -37,55 +28,18 @@ export interface GateBenchResult {
 }
 
 export async function gateBench(options: BenchOptions): Promise<GateBenchResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'sre-bench-gate-'));
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  try {
-    const store = await openStore({ dialect: 'sqlite', file: join(dir, 'sre-agent.db') });
-    const config = await loadConfig({
-      env: {},
-      overrides: { storage: { dataDir: dir }, catalogue: { path: join(REPOSITORY_ROOT, 'examples', 'catalogue') } },
-    });
-    const runtime = await assembleRuntime(store, config, { clock: SystemClock.create(), processMetrics: false });
-    try {
-      await runtime.catalogue.reload(systemPrincipal('bench'));
-      const app = await buildApp({
-        version: 'bench',
-        bodyLimit: 64 * 1024,
-        logger: undefined,
-        ...appServicesOf(runtime),
-      });
-      try {
-        const address = await app.listen({ host: '127.0.0.1', port: 0 });
-        const token = await runtime.tokens.createToken(systemPrincipal('bench'), {
-          name: 'pipeline',
-          role: 'integration',
-          scope: 'gate',
-        });
-        const headers = { authorization: `Bearer ${token.token}` };
-        const seconds = Math.max(2, Math.round(options.seconds));
-        // Warm both paths, then measure the floor and the gate in turn under the same load.
-        await paced(agent, new URL('/healthz', address), {}, RATE, 1);
-        await paced(agent, new URL('/api/v1/gate?service=merchant-portal', address), headers, RATE, 1);
-        const healthz = await paced(agent, new URL('/healthz', address), {}, RATE, seconds);
-        const gate = await paced(
-          agent,
-          new URL('/api/v1/gate?service=merchant-portal', address),
-          headers,
-          RATE,
-          seconds,
-        );
-        const head = await runtime.ledger.head();
-        return { rate: RATE, seconds, gate, healthz, ledgerEvents: Number(head.size) };
-      } finally {
-        await app.close();
-      }
-    } finally {
-      await runtime.close();
-    }
-  } finally {
-    agent.destroy();
-    await rm(dir, { recursive: true, force: true });
-  }
+  return withBenchServer('gate', async ({ runtime, address, authorization, agent }) => {
+    const headers = { authorization };
+    const seconds = Math.max(2, Math.round(options.seconds));
+    const gateUrl = new URL('/api/v1/gate?service=merchant-portal', address);
+    // Warm both paths, then measure the floor and the gate in turn under the same load.
+    await paced(agent, new URL('/healthz', address), {}, RATE, 1);
+    await paced(agent, gateUrl, headers, RATE, 1);
+    const healthz = await paced(agent, new URL('/healthz', address), {}, RATE, seconds);
+    const gate = await paced(agent, gateUrl, headers, RATE, seconds);
+    const head = await runtime.ledger.head();
+    return { rate: RATE, seconds, gate, healthz, ledgerEvents: Number(head.size) };
+  });
 }
 
 export function formatGateBench(result: GateBenchResult): string[] {

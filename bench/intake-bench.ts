@@ -6,26 +6,18 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fingerprintOf } from '../src/alerts/index.js';
-import { systemPrincipal } from '../src/auth/index.js';
-import { SystemClock } from '../src/clock/index.js';
-import { loadConfig } from '../src/config/index.js';
-import { buildApp } from '../src/http/index.js';
-import { appServicesOf, assembleRuntime, type Runtime } from '../src/runtime/create-runtime.js';
-import { openStore } from '../src/store/index.js';
+import type { Runtime } from '../src/runtime/create-runtime.js';
 import type { PostableAlert } from '../test/support/alertmanager-process.js';
-import { REPOSITORY_ROOT } from '../test/support/fixtures.js';
 import {
   type AlertmanagerIngestFigures,
   benchAlerts,
   measureAlertmanagerIngest,
   postJson,
 } from './alertmanager-anchor.js';
+import { withBenchServer } from './bench-server.js';
 import { type BenchOptions, formatMs, formatRate, formatRatio, percentile, verdict } from './measure.js';
 
 /** Ten catalogue services of mixed tiers stand in for the reference load's svc-0 … svc-9. */
@@ -114,46 +106,9 @@ interface IntakeServer {
 }
 
 async function withIntakeServer<T>(work: (server: IntakeServer) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'sre-bench-intake-'));
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  try {
-    const store = await openStore({ dialect: 'sqlite', file: join(dir, 'sre-agent.db') });
-    const config = await loadConfig({
-      env: {},
-      overrides: { storage: { dataDir: dir }, catalogue: { path: join(REPOSITORY_ROOT, 'examples', 'catalogue') } },
-    });
-    const runtime = await assembleRuntime(store, config, { clock: SystemClock.create(), processMetrics: false });
-    try {
-      await runtime.catalogue.reload(systemPrincipal('bench'));
-      const app = await buildApp({
-        version: 'bench',
-        bodyLimit: 64 * 1024,
-        logger: undefined,
-        ...appServicesOf(runtime),
-      });
-      try {
-        const address = await app.listen({ host: '127.0.0.1', port: 0 });
-        const token = await runtime.tokens.createToken(systemPrincipal('bench'), {
-          name: 'alertmanager',
-          role: 'integration',
-          scope: 'alertmanager',
-        });
-        return await work({
-          runtime,
-          url: new URL('/api/v1/integrations/alertmanager', address),
-          authorization: `Bearer ${token.token}`,
-          agent,
-        });
-      } finally {
-        await app.close();
-      }
-    } finally {
-      await runtime.close();
-    }
-  } finally {
-    agent.destroy();
-    await rm(dir, { recursive: true, force: true });
-  }
+  return withBenchServer('alertmanager', (server) =>
+    work({ ...server, url: new URL('/api/v1/integrations/alertmanager', server.address) }),
+  );
 }
 
 /** The reference alerts on catalogue services, as Alertmanager webhook bodies of `batch` alerts each. */

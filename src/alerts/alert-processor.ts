@@ -143,7 +143,8 @@ export class AlertProcessor {
       const round = await this.ledger.transact((tx) => this.round(tx));
       if (round.entries > 0) for (const listener of this.listeners) listener(round);
       total = sum(total, round);
-      if (round.entries === 0 || (!round.full && !this.again)) return total;
+      // A receipt that arrived during the round may not have been visible to it: go round again.
+      if (!this.again && (round.entries === 0 || !round.full)) return total;
     }
   }
 

@@ -12,7 +12,14 @@ import {
 import { CATALOGUE_LOAD_REFUSED, CATALOGUE_LOADED } from './catalogue-load-projector.js';
 import { freezeAppliesTo, nextOccurrence, occurrenceAt } from './freeze-windows.js';
 import { formatProblem } from './parse-catalogue.js';
-import type { CatalogueResult, FreezeWindow, ImportantBusinessService, Organisation, ThirdParty } from './types.js';
+import type {
+  CatalogueProblem,
+  CatalogueResult,
+  FreezeWindow,
+  ImportantBusinessService,
+  Organisation,
+  ThirdParty,
+} from './types.js';
 
 export interface CatalogueStatus {
   readonly loaded: boolean;
@@ -66,20 +73,8 @@ export class CatalogueService {
    */
   async readForCommand(): Promise<CatalogueStatus> {
     const result = await this.read(this.source);
-    if (!result.ok) {
-      throw new CatalogueInvalidError(
-        `the catalogue at ${this.source} has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; fix them first (sre-agent validate ${this.source})`,
-        {
-          details: result.problems.map((problem) => ({
-            path: problem.path,
-            message: problem.message,
-            file: problem.file,
-            line: problem.line,
-            column: problem.column,
-          })),
-        },
-      );
-    }
+    if (!result.ok)
+      throw invalidCatalogue(this.source, result.problems, `fix them first (sre-agent validate ${this.source})`);
     this.loaded = {
       index: CatalogueIndex.of(result.catalogue),
       digest: result.digest,
@@ -107,18 +102,7 @@ export class CatalogueService {
       });
       this.onLoad('refused');
       const kept = this.loaded === undefined ? 'no catalogue is loaded' : 'the catalogue already loaded stays in force';
-      throw new CatalogueInvalidError(
-        `the catalogue at ${this.source} has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; ${kept}`,
-        {
-          details: result.problems.map((problem) => ({
-            path: problem.path,
-            message: problem.message,
-            file: problem.file,
-            line: problem.line,
-            column: problem.column,
-          })),
-        },
-      );
+      throw invalidCatalogue(this.source, result.problems, kept);
     }
     const index = CatalogueIndex.of(result.catalogue);
     const event = await this.ledger.append({
@@ -230,4 +214,23 @@ export class CatalogueService {
 function found<T>(value: T | undefined, kind: string, name: string): T {
   if (value === undefined) throw new NotFoundError(`no ${kind} named "${name}" in the catalogue`);
   return value;
+}
+
+function invalidCatalogue(
+  source: string,
+  problems: ReadonlyArray<CatalogueProblem>,
+  consequence: string,
+): CatalogueInvalidError {
+  return new CatalogueInvalidError(
+    `the catalogue at ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; ${consequence}`,
+    {
+      details: problems.map((problem) => ({
+        path: problem.path,
+        message: problem.message,
+        file: problem.file,
+        line: problem.line,
+        column: problem.column,
+      })),
+    },
+  );
 }

@@ -3,7 +3,7 @@ import { after, describe, type TestContext, test } from 'node:test';
 import { systemPrincipal } from '../../src/auth/index.js';
 import type { StoreDialect } from '../../src/store/index.js';
 import { stopSharedPostgres } from '../support/postgres-cluster.js';
-import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { buildTestApp, clientOf, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-store.js';
 
 after(stopSharedPostgres);
@@ -16,26 +16,6 @@ async function testApp(t: TestContext, dialect: StoreDialect): Promise<TestApp> 
   app.clock.set(TUESDAY);
   t.after(() => app.cleanup());
   return app;
-}
-
-function client(app: TestApp, headers: { authorization: string }) {
-  return {
-    get: (url: string) => app.app.inject({ url, headers }),
-    post: (url: string, body: unknown = {}) =>
-      app.app.inject({
-        method: 'POST',
-        url,
-        headers: { ...headers, 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      }),
-    put: (url: string, body: unknown) =>
-      app.app.inject({
-        method: 'PUT',
-        url,
-        headers: { ...headers, 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      }),
-  };
 }
 
 const gatewayChange = {
@@ -54,11 +34,11 @@ const gatewayChange = {
 
 async function people(app: TestApp) {
   return {
-    requester: client(app, await app.bearer('engineer', 'aisha.khan')),
-    implementer: client(app, await app.bearer('approver', 'liam.oconnor')),
-    owner: client(app, await app.bearer('approver', 'tom.whitfield')),
-    outsider: client(app, await app.bearer('approver', 'hannah.lewis')),
-    viewer: client(app, await app.bearer('viewer', 'victor')),
+    requester: clientOf(app, await app.bearer('engineer', 'aisha.khan')),
+    implementer: clientOf(app, await app.bearer('approver', 'liam.oconnor')),
+    owner: clientOf(app, await app.bearer('approver', 'tom.whitfield')),
+    outsider: clientOf(app, await app.bearer('approver', 'hannah.lewis')),
+    viewer: clientOf(app, await app.bearer('viewer', 'victor')),
   };
 }
 
@@ -89,7 +69,7 @@ for (const dialect of DIALECTS) {
         'approving needs the approver role',
       );
       await app.tokens.revoke(systemPrincipal('test'), 'aisha.khan');
-      const selfApproval = await client(app, await app.bearer('approver', 'aisha.khan')).post(
+      const selfApproval = await clientOf(app, await app.bearer('approver', 'aisha.khan')).post(
         '/api/v1/changes/CHG-1/approve',
       );
       assert.equal(selfApproval.statusCode, 403);
@@ -114,7 +94,7 @@ for (const dialect of DIALECTS) {
       assert.match(allowed.ledgerIndex, /^\d+$/);
 
       // Editing an approved change voids its approvals.
-      const editor = client(app, await app.bearer('engineer', 'priya.natarajan'));
+      const editor = clientOf(app, await app.bearer('engineer', 'priya.natarajan'));
       const edited = (
         await editor.put('/api/v1/changes/CHG-1', { ...gatewayChange, title: 'Rotate both certificates' })
       ).json();
@@ -251,7 +231,7 @@ for (const dialect of DIALECTS) {
         recoveredAt: '2026-12-07T10:20:00Z',
       });
       // card-payments-gateway depends on core-ledger: an incident on it soon after the deployment links it.
-      const responder = client(app, await app.bearer('responder'));
+      const responder = clientOf(app, await app.bearer('responder'));
       const incident = (
         await responder.post('/api/v1/incidents', {
           title: 'Authorisations declined',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, type TestContext, test } from 'node:test';
 import type { StoreDialect } from '../../src/store/index.js';
 import { stopSharedPostgres } from '../support/postgres-cluster.js';
-import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { buildTestApp, clientOf, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-store.js';
 
 after(stopSharedPostgres);
@@ -13,24 +13,11 @@ async function testApp(t: TestContext, dialect: StoreDialect): Promise<TestApp> 
   return app;
 }
 
-function client(app: TestApp, headers: { authorization: string }) {
-  return {
-    get: (url: string) => app.app.inject({ url, headers }),
-    post: (url: string, body: unknown = {}) =>
-      app.app.inject({
-        method: 'POST',
-        url,
-        headers: { ...headers, 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      }),
-  };
-}
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: incident API`, () => {
     test('takes an incident from declaration to closure, recording each step with its actor', async (t) => {
       const app = await testApp(t, dialect);
-      const responder = client(app, await app.bearer('responder', 'alice'));
+      const responder = clientOf(app, await app.bearer('responder', 'alice'));
       const declared = await responder.post('/api/v1/incidents', {
         title: 'Faster payments rejected',
         services: ['faster-payments-hub'],
@@ -104,7 +91,7 @@ for (const dialect of DIALECTS) {
 
     test('refuses what it cannot do with a clear error: unknown services, future times, wrong roles', async (t) => {
       const app = await testApp(t, dialect);
-      const responder = client(app, await app.bearer('responder'));
+      const responder = clientOf(app, await app.bearer('responder'));
       const unknown = await responder.post('/api/v1/incidents', {
         title: 'x',
         services: ['card-payments-gateway', 'nope'],
@@ -122,14 +109,14 @@ for (const dialect of DIALECTS) {
       assert.equal((await responder.post('/api/v1/incidents', { services: ['core-ledger'] })).statusCode, 400);
       assert.equal((await responder.get('/api/v1/incidents/INC-7')).statusCode, 404);
       assert.equal((await responder.get('/api/v1/incidents/7')).statusCode, 400);
-      const viewer = client(app, await app.bearer('viewer'));
+      const viewer = clientOf(app, await app.bearer('viewer'));
       assert.equal((await viewer.post('/api/v1/incidents', { title: 'x', services: ['core-ledger'] })).statusCode, 403);
       assert.equal((await viewer.get('/api/v1/incidents')).statusCode, 200);
     });
 
     test('reads the clocks from classification, awareness and submitted reports', async (t) => {
       const app = await testApp(t, dialect);
-      const responder = client(app, await app.bearer('responder'));
+      const responder = clientOf(app, await app.bearer('responder'));
       // Friday 27 November 2026, 10:00 UTC.
       await responder.post('/api/v1/incidents', {
         title: 'Card authorisations failing',
@@ -174,7 +161,7 @@ for (const dialect of DIALECTS) {
 
     test('assesses DORA inputs into a major classification, explains it, and drafts the reports', async (t) => {
       const app = await testApp(t, dialect);
-      const responder = client(app, await app.bearer('responder'));
+      const responder = clientOf(app, await app.bearer('responder'));
       await responder.post('/api/v1/incidents', {
         title: 'Card authorisations failing',
         services: ['card-payments-gateway'],
@@ -222,7 +209,7 @@ for (const dialect of DIALECTS) {
 
     test('a DORA draft needs DORA inputs; a second non-major incident with the same root cause is assessed with the first', async (t) => {
       const app = await testApp(t, dialect);
-      const responder = client(app, await app.bearer('responder'));
+      const responder = clientOf(app, await app.bearer('responder'));
       for (const title of ['First card outage', 'Second card outage']) {
         await responder.post('/api/v1/incidents', { title, services: ['card-payments-gateway'] });
       }

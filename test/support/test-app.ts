@@ -95,3 +95,19 @@ export async function buildTestApp(
     },
   };
 }
+
+/** JSON requests to the app with one set of headers, as one caller makes them. */
+export function clientOf(app: TestApp, headers: { readonly authorization: string }) {
+  const send = (method: 'POST' | 'PUT', url: string, body: unknown) =>
+    app.app.inject({
+      method,
+      url,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+  return {
+    get: (url: string) => app.app.inject({ url, headers }),
+    post: (url: string, body: unknown = {}) => send('POST', url, body),
+    put: (url: string, body: unknown) => send('PUT', url, body),
+  };
+}
