@@ -69,6 +69,10 @@ describe('sre-agent change and gate check', () => {
       /^CHG-1,normal,submitted,Upgrade the merchant portal web framework,merchant-portal,local:tester,ella\.morgan,/,
     );
     assert.match(row ?? '', /hold@/);
+
+    const metrics = await run(['change', 'metrics', '--by', 'service']);
+    assert.equal(metrics.code, 0, metrics.stderr);
+    assert.match(metrics.stdout, /^Four keys from .* \(.*2024.*\)\n/);
   });
 
   test('gate check --server asks a running sre-agent with a token', async (t) => {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Principal } from '../../auth/index.js';
 import { ChangeBody, changeInputOf } from '../../changes/change-input.js';
 import type { ChangePopulationEntry, ChangeView } from '../../changes/change-service.js';
+import { DELIVERY_GROUPINGS, type DeliveryGrouping } from '../../changes/delivery-metrics.js';
 import { CHANGE_STATUSES, type ChangeStatus } from '../../changes/types.js';
 import { InputError } from '../../errors/index.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
@@ -123,6 +124,65 @@ export function addChangeCommand(program: Command, io: CliIo): void {
         show(flags, await runtime.changes.review(principal, id, flags.notes)),
       );
     });
+
+  withStorageOptions(
+    change
+      .command('metrics')
+      .description(
+        'DevOps Research and Assessment four keys (not the DORA regulation) from recorded deployments, with 2024 bands',
+      )
+      .option('--from <time>', 'ISO 8601, inclusive (default 90 days before --to)')
+      .option('--to <time>', 'ISO 8601, exclusive (default now)')
+      .option('--service <name>')
+      .option('--team <name>')
+      .addOption(new Option('--by <grouping>').choices(DELIVERY_GROUPINGS).default('overall'))
+      .option('--json', 'print JSON'),
+  ).action(
+    async (
+      flags: StorageFlags & {
+        from?: string;
+        to?: string;
+        service?: string;
+        team?: string;
+        by: DeliveryGrouping;
+        json?: boolean;
+      },
+    ) => {
+      const to = flags.to === undefined ? new Date() : timeOf('--to', flags.to);
+      const from = flags.from === undefined ? new Date(to.getTime() - 90 * 86_400_000) : timeOf('--from', flags.from);
+      await withChanges(flags, async (runtime) => {
+        const report = await runtime.deployments.metrics(principal, {
+          from,
+          to,
+          service: flags.service,
+          team: flags.team,
+          groupBy: flags.by,
+        });
+        if (flags.json === true) return io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+        io.stdout(`Four keys from ${report.period.from} to ${report.period.to} (${report.bandsSource})\n`);
+        for (const group of report.groups) {
+          const name =
+            group.group.by === 'overall'
+              ? 'overall'
+              : ((group.group.by === 'service' ? group.group.service : group.group.team) ?? 'no team');
+          io.stdout(`${name}: ${group.deployments} deployments\n`);
+          const metrics = [
+            ['deployment frequency', group.deploymentFrequency],
+            ['change lead time', group.changeLeadTime],
+            ['change fail rate', group.changeFailRate],
+            ['failed deployment recovery time', group.failedDeploymentRecoveryTime],
+          ] as const;
+          for (const [title, metric] of metrics) {
+            io.stdout(
+              metric.status === 'measured'
+                ? `  ${title}: ${metric.band} (${JSON.stringify(metric.value)})\n`
+                : `  ${title}: no data (${metric.reason})\n`,
+            );
+          }
+        }
+      });
+    },
+  );
 
   withStorageOptions(
     change
