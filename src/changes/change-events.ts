@@ -84,6 +84,8 @@ const SCHEMAS = {
     changeId: z.string(),
     risk: RiskSchema,
     requirement: RequirementSchema,
+    /** A standard change within its template's risk needs no approval: it is approved on submission. */
+    preApproved: z.boolean(),
   }),
   [CHANGE_EVENT_TYPES.approvalRecorded]: z.strictObject({
     changeId: z.string(),
@@ -244,11 +246,12 @@ export const changeProjector: Projector = {
       case T.submitted: {
         const data = changeDataOf(event.type, event.data);
         await update(data.changeId, {
-          status: 'submitted',
+          status: data.preApproved ? 'approved' : 'submitted',
           risk: canonicalJson(data.risk),
           requirement: canonicalJson(data.requirement),
           submitted_at: at,
           updated_at: at,
+          ...(data.preApproved ? { approved_at: at, decided_by: 'policy:standard-template' } : {}),
         });
         return;
       }

@@ -107,6 +107,12 @@ export interface ListChangesOptions {
 
 type Budget = { readonly remaining: number; readonly sloId: string };
 
+export interface StandardTemplate {
+  readonly name: string;
+  readonly description: string;
+  readonly services?: ReadonlyArray<string> | undefined;
+}
+
 const LOOKBACK_FOR_FAILURE_RATE_MS = 90 * 86_400_000;
 const FREEZE_NEAR_MS = 24 * 3_600_000;
 
@@ -123,6 +129,7 @@ export class ChangeService {
     private readonly clock: Clock,
     private readonly catalogue: () => CatalogueIndex | undefined,
     private readonly budgetOf: BudgetOf,
+    private readonly templates: ReadonlyArray<StandardTemplate>,
   ) {}
 
   static create(deps: {
@@ -131,8 +138,10 @@ export class ChangeService {
     readonly clock: Clock;
     readonly catalogue: () => CatalogueIndex | undefined;
     readonly budgetOf: BudgetOf;
+    /** The pre-approved templates of standard changes, from the configuration. */
+    readonly templates?: ReadonlyArray<StandardTemplate> | undefined;
   }): ChangeService {
-    return new ChangeService(deps.db, deps.ledger, deps.clock, deps.catalogue, deps.budgetOf);
+    return new ChangeService(deps.db, deps.ledger, deps.clock, deps.catalogue, deps.budgetOf, deps.templates ?? []);
   }
 
   async create(principal: Principal, input: ChangeInput): Promise<ChangeView> {
@@ -462,6 +471,11 @@ export class ChangeService {
         changeId: id,
         risk: { level: risk.level, score: risk.score, factors: risk.factors.map((factor) => ({ ...factor })) },
         requirement: { ...requirement },
+        preApproved:
+          content.type === 'standard' &&
+          requirement.approvals === 0 &&
+          !requirement.board &&
+          !requirement.fromOwningTeam,
       }),
     );
   }
@@ -575,8 +589,23 @@ export class ChangeService {
     if (input.plannedWindow !== undefined && input.plannedWindow.end <= input.plannedWindow.start) {
       problems.push({ path: 'plannedWindow.end', message: 'must be after the start' });
     }
-    if (input.type === 'standard' && (input.template === undefined || input.template.trim() === '')) {
-      problems.push({ path: 'template', message: 'a standard change follows a pre-approved template: name it' });
+    if (input.type === 'standard') {
+      const template = this.templates.find((candidate) => candidate.name === input.template);
+      if (template === undefined) {
+        const known = this.templates.map((candidate) => candidate.name).join(', ') || 'none are configured';
+        problems.push({
+          path: 'template',
+          message: `a standard change follows a pre-approved template (changes.standardTemplates): ${known}`,
+        });
+      } else if (template.services !== undefined) {
+        const outside = services.filter((name) => !template.services?.includes(name));
+        if (outside.length > 0) {
+          problems.push({
+            path: 'services',
+            message: `template ${template.name} is pre-approved only for ${template.services.join(', ')}, not ${outside.join(', ')}`,
+          });
+        }
+      }
     }
     if (input.type !== 'emergency' && input.plannedWindow === undefined) {
       problems.push({ path: 'plannedWindow', message: `a ${input.type} change needs a planned window` });

@@ -106,6 +106,29 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   /** Where incident notifications and reporting reminders go: channels, and routes by team, severity and kind. */
   notifications: NotificationsConfigSchema.prefault({}),
+  changes: z
+    .strictObject({
+      /**
+       * The pre-approved templates a standard change may follow: only these skip individual approval. Without any, no
+       * change can be standard.
+       */
+      standardTemplates: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+              error: 'must be a lower-case name such as rotate-tls-certificate',
+            }),
+            description: z.string().min(1).max(2_000),
+            /** The services it may be used on; all when absent. */
+            services: z.array(z.string().min(1).max(63)).min(1).optional(),
+          }),
+        )
+        .default([])
+        .refine((templates) => new Set(templates.map((template) => template.name)).size === templates.length, {
+          error: 'template names must be unique',
+        }),
+    })
+    .prefault({}),
   /** The GitHub App behind custom deployment protection rules; absent, the GitHub gate is off. */
   github: GitHubGateConfigSchema,
   logging: z

@@ -232,6 +232,7 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     clock: options.clock,
     catalogue: catalogueIndex,
     budgetOf,
+    templates: config.changes.standardTemplates,
   });
   const gate = GateService.create({
     db: store.db,

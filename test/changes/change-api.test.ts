@@ -253,3 +253,40 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('standard changes', () => {
+  test('follow a configured pre-approved template, within its services, and are approved on submission', async (t) => {
+    const app = await buildTestApp('sqlite', {
+      changes: {
+        standardTemplates: [
+          {
+            name: 'rotate-tls-certificate',
+            description: 'Rotate a TLS certificate from the HSM with the documented procedure.',
+            services: ['merchant-portal'],
+          },
+        ],
+      },
+    });
+    app.clock.set(TUESDAY);
+    t.after(() => app.cleanup());
+    const requester = clientOf(app, await app.bearer('engineer', 'ella.morgan'));
+    const standard = {
+      ...gatewayChange,
+      type: 'standard',
+      services: ['merchant-portal'],
+      template: 'rotate-tls-certificate',
+      implementer: 'ella.morgan',
+    };
+    const unknown = await requester.post('/api/v1/changes', { ...standard, template: 'made-up' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.json().error.details[0].message, /rotate-tls-certificate/);
+    const outside = await requester.post('/api/v1/changes', { ...standard, services: ['core-ledger'] });
+    assert.equal(outside.statusCode, 400);
+    assert.match(outside.json().error.details[0].message, /pre-approved only for merchant-portal/);
+    assert.equal((await requester.post('/api/v1/changes', standard)).statusCode, 201);
+    const submitted = (await requester.post('/api/v1/changes/CHG-1/submit')).json();
+    assert.equal(submitted.risk.level, 'low', JSON.stringify(submitted.risk));
+    assert.equal(submitted.status, 'approved');
+    assert.equal(submitted.approvalsSatisfied, true);
+  });
+});
