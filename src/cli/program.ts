@@ -6,6 +6,7 @@ import { addChangeCommand } from './commands/change-command.js';
 import { addGateCommand } from './commands/gate-command.js';
 import { addIncidentCommand } from './commands/incident-command.js';
 import { addLedgerCommand } from './commands/ledger-command.js';
+import { addMcpCommand } from './commands/mcp-command.js';
 import { addServeCommand } from './commands/serve-command.js';
 import { addSloCommand } from './commands/slo-command.js';
 import { addTokenCommand } from './commands/token-command.js';
@@ -39,6 +40,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
     exitCode = code;
   });
   addChangeCommand(program, io);
+  addMcpCommand(program, io);
   addGateCommand(program, io, (code) => {
     exitCode = code;
   });

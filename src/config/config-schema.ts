@@ -129,6 +129,17 @@ export const ConfigSchema = z.strictObject({
         }),
     })
     .prefault({}),
+  /** The MCP server at /mcp on the API server. */
+  mcp: z
+    .strictObject({
+      /** Offers the write tools (declare an incident, add an update, create a change) to tokens allowed them. */
+      allowWrites: z.boolean().default(false),
+      /** Host values besides the listen address and loopback names, such as sre-agent.internal:443 behind a proxy. */
+      allowedHosts: z.array(z.string().min(1).max(255)).default([]),
+      /** Browser origins allowed besides the server's own, such as https://console.example. */
+      allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
+    })
+    .prefault({}),
   /** The GitHub App behind custom deployment protection rules; absent, the GitHub gate is off. */
   github: GitHubGateConfigSchema,
   logging: z

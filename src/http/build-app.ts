@@ -11,6 +11,7 @@ import type { GateService } from '../changes/gate-service.js';
 import type { GitHubProtectionRules } from '../changes/integrations/github-protection-rule.js';
 import type { IncidentService } from '../incidents/index.js';
 import type { LedgerService } from '../ledger/index.js';
+import { type Contribute, mcpHttpRoutes } from '../mcp/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { SloService } from '../slo/slo-service.js';
 import type { Store } from '../store/index.js';
@@ -42,6 +43,16 @@ export interface AppDependencies {
   readonly gate: GateService;
   readonly deployments: DeploymentService;
   readonly github: GitHubProtectionRules | undefined;
+  /** The MCP server at /mcp; absent, there is none. */
+  readonly mcp?:
+    | {
+        readonly allowWrites: boolean;
+        readonly allowedHosts: ReadonlyArray<string>;
+        readonly allowedOrigins: ReadonlyArray<string>;
+        readonly contribute?: Contribute | undefined;
+        readonly persona?: string | undefined;
+      }
+    | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -107,6 +118,28 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // These authenticate in their own way: a token in Flagger's metadata, GitHub's webhook signature.
   await app.register(flaggerRoutes(deps.gate, deps.tokens));
   if (deps.github !== undefined) await app.register(githubRoutes(deps.github));
+  // MCP checks Host and Origin, then the token, itself.
+  if (deps.mcp !== undefined) {
+    await app.register(
+      mcpHttpRoutes({
+        tokens: deps.tokens,
+        allowWrites: deps.mcp.allowWrites,
+        allowedHosts: deps.mcp.allowedHosts,
+        allowedOrigins: deps.mcp.allowedOrigins,
+        services: {
+          catalogue: deps.catalogue,
+          slos: deps.slos,
+          alerts: deps.alerts,
+          incidents: deps.incidents,
+          changes: deps.changes,
+          gate: deps.gate,
+          ledgerService: deps.ledger,
+          contribute: deps.mcp.contribute,
+          persona: deps.mcp.persona,
+        },
+      }),
+    );
+  }
 
   return app;
 }

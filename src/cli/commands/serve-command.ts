@@ -113,6 +113,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
       bodyLimit: config.server.bodyLimit,
       logger,
       ...appServicesOf(runtime),
+      mcp: { ...config.mcp },
     });
     // Listen for signals before announcing the address, so a SIGTERM sent the moment we say we are up is handled.
     const stopped = new Promise<void>((resolve) => {
