@@ -136,10 +136,9 @@ describe('ask', () => {
     assert.equal(timedOut.ok, false);
     assert.match(timedOut.ok ? '' : timedOut.reason, /did not answer within 100 ms/);
 
-    let n = 0;
     const busy = await fakeModel(
       t,
-      Array.from({ length: 10 }, () => ({ body: toolCall('slo_status', `{"id":"slo-${(n += 1)}"}`) })),
+      Array.from({ length: 10 }, (_, index) => ({ body: toolCall('slo_status', `{"id":"slo-${index}"}`) })),
     );
     const bounded = await ask('Status?', options(busy.url, { maxSteps: 4 }));
     assert.equal(bounded.ok, false);
