@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { isBaseError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './cli-io.js';
+import { addAskCommand } from './commands/ask-command.js';
 import { addChangeCommand } from './commands/change-command.js';
+import { addContributeCommand } from './commands/contribute-command.js';
 import { addGateCommand } from './commands/gate-command.js';
 import { addIncidentCommand } from './commands/incident-command.js';
 import { addLedgerCommand } from './commands/ledger-command.js';
@@ -41,6 +43,10 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
   });
   addChangeCommand(program, io);
   addMcpCommand(program, io);
+  addContributeCommand(program, io);
+  addAskCommand(program, io, (code) => {
+    exitCode = code;
+  });
   addGateCommand(program, io, (code) => {
     exitCode = code;
   });

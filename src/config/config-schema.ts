@@ -129,6 +129,28 @@ export const ConfigSchema = z.strictObject({
         }),
     })
     .prefault({}),
+  /** An OpenAI-compatible chat-completions endpoint for `sre-agent ask`; without a URL, there is no model. */
+  llm: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://127.0.0.1:11434/v1' })
+        .optional(),
+      model: z.string().min(1).max(200).default('local-model'),
+      /** Set it from the environment, never a file. */
+      apiKey: z.string().min(1).optional(),
+      maxSteps: z.coerce.number().int().min(1).max(50).default(8),
+      timeout: z
+        .string()
+        .refine(
+          (text) => {
+            const parsed = parseDuration(text);
+            return parsed.ok && parsed.milliseconds >= 1_000 && parsed.milliseconds <= 600_000;
+          },
+          { error: 'must be a duration from 1s to 10m, such as 60s' },
+        )
+        .default('120s'),
+    })
+    .prefault({}),
   /** The MCP server at /mcp on the API server. */
   mcp: z
     .strictObject({

@@ -22,6 +22,9 @@ export const ENVIRONMENT_OVERRIDES = {
   SRE_AGENT_ALERT_SERVICE_LABEL: ['alerts', 'serviceLabel'],
   SRE_AGENT_CORRELATION_WINDOW: ['alerts', 'correlationWindow'],
   SRE_AGENT_TIME_ZONE: ['display', 'timeZone'],
+  SRE_AGENT_LLM_URL: ['llm', 'url'],
+  SRE_AGENT_LLM_MODEL: ['llm', 'model'],
+  SRE_AGENT_LLM_API_KEY: ['llm', 'apiKey'],
 } as const satisfies Readonly<Record<string, readonly [string, string]>>;
 
 export interface LoadConfigOptions {

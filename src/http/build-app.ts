@@ -13,6 +13,8 @@ import type { IncidentService } from '../incidents/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import { type Contribute, mcpHttpRoutes } from '../mcp/index.js';
 import type { Metrics } from '../observability/index.js';
+import type { ContributionService } from '../reports/contribution-service.js';
+import { PERSONA_MARKDOWN } from '../reports/persona.js';
 import type { SloService } from '../slo/slo-service.js';
 import type { Store } from '../store/index.js';
 import { authenticateRequests } from './authenticate.js';
@@ -20,6 +22,7 @@ import { handleError, handleNotFound } from './error-handler.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
 import { changeRoutes } from './routes/change-routes.js';
+import { contributionRoutes } from './routes/contribution-routes.js';
 import { flaggerRoutes, gateRoutes, githubRoutes } from './routes/gate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
@@ -43,6 +46,7 @@ export interface AppDependencies {
   readonly gate: GateService;
   readonly deployments: DeploymentService;
   readonly github: GitHubProtectionRules | undefined;
+  readonly contributions: ContributionService;
   /** The MCP server at /mcp; absent, there is none. */
   readonly mcp?:
     | {
@@ -113,6 +117,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(incidentRoutes(deps.incidents));
     await api.register(changeRoutes(deps.changes));
     await api.register(gateRoutes(deps.gate, deps.deployments));
+    await api.register(contributionRoutes(deps.contributions));
   };
   await app.register(authenticatedApi);
   // These authenticate in their own way: a token in Flagger's metadata, GitHub's webhook signature.
@@ -134,8 +139,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
           changes: deps.changes,
           gate: deps.gate,
           ledgerService: deps.ledger,
-          contribute: deps.mcp.contribute,
-          persona: deps.mcp.persona,
+          contribute:
+            deps.mcp.contribute ??
+            (async (principal, kind, id) => (await deps.contributions.contribute(principal, kind, id)).markdown),
+          persona: deps.mcp.persona ?? PERSONA_MARKDOWN,
         },
       }),
     );

@@ -13,6 +13,7 @@ import { ClockReminders, DEFAULT_SEVERITY_POLICY, IncidentNotifier, IncidentServ
 import { Ledger, type LedgerKeys, LedgerService, loadLedgerKeys } from '../ledger/index.js';
 import { NotificationDeliverer, Outbox } from '../notify/index.js';
 import { Metrics } from '../observability/index.js';
+import { ContributionService } from '../reports/contribution-service.js';
 import { SloEvaluator } from '../slo/slo-evaluator.js';
 import { SloService } from '../slo/slo-service.js';
 import type { SloDefinition } from '../slo/types.js';
@@ -53,6 +54,7 @@ export interface Runtime {
   readonly github: GitHubProtectionRules | undefined;
   /** Records emergency changes whose retrospective approval is overdue. */
   readonly changePolicy: PeriodicTask;
+  readonly contributions: ContributionService;
   close(): Promise<void>;
 }
 
@@ -267,6 +269,14 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
             }),
           ...(logger === undefined ? {} : { logger }),
         });
+  const contributions = ContributionService.create({
+    catalogue,
+    slos,
+    changes,
+    incidents,
+    clock: options.clock,
+    timeZone: config.display.timeZone,
+  });
   metrics.watchQueues({ alertInbox: () => alertInbox.depth(), notificationOutbox: () => notifications.depth() });
   const clockReminders = ClockReminders.create({ db: store.db, incidents, outbox, clock: options.clock, logger });
   return {
@@ -295,6 +305,7 @@ export async function assembleRuntime(store: Store, config: Config, options: Run
     deployments,
     github,
     changePolicy,
+    contributions,
     async close() {
       await alertProcessor.stop();
       await changePolicy.stop();
@@ -326,6 +337,7 @@ export function appServicesOf(runtime: Runtime) {
     gate: runtime.gate,
     deployments: runtime.deployments,
     github: runtime.github,
+    contributions: runtime.contributions,
   } as const;
 }
 

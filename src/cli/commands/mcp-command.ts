@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runStdioServer } from '../../mcp/index.js';
+import { PERSONA_MARKDOWN } from '../../reports/persona.js';
 import type { CliIo } from '../cli-io.js';
 import { type StorageFlags, withStorageOptions } from './config-options.js';
 import { withRuntime } from './with-runtime.js';
@@ -22,7 +23,13 @@ export function addMcpCommand(program: Command, io: CliIo): void {
       async (runtime) => {
         await runtime.catalogue.readForCommand();
         await runStdioServer(
-          { ...runtime, ledgerService: runtime.ledgerService },
+          {
+            ...runtime,
+            ledgerService: runtime.ledgerService,
+            contribute: async (principal, kind, id) =>
+              (await runtime.contributions.contribute(principal, kind, id)).markdown,
+            persona: PERSONA_MARKDOWN,
+          },
           { kind: 'local', user: io.user },
           { allowWrites: flags.allowWrites === true },
         );
