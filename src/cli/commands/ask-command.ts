@@ -5,6 +5,7 @@ import { parseDuration } from '../../clock/index.js';
 import { InputError } from '../../errors/index.js';
 import { createMcpServer } from '../../mcp/index.js';
 import { SIGN_OFF } from '../../reports/contribution.js';
+import { checkContribution } from '../../reports/contribution-checks.js';
 import { PERSONA_MARKDOWN } from '../../reports/persona.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_PROBLEMS } from '../exit-code.js';
@@ -59,6 +60,10 @@ export function addAskCommand(program: Command, io: CliIo, setExit: (code: numbe
             return;
           }
           io.stdout(result.answer);
+          // The model's prose cannot be corrected here; what the persona checks find is said, not hidden.
+          for (const problem of checkContribution(result.answer)) {
+            io.stderr(`check, line ${problem.line}: ${problem.message}\n`);
+          }
           io.stderr(
             `(${result.steps} model call${result.steps === 1 ? '' : 's'}, tools: ${result.tools.map((tool) => tool.name).join(', ') || 'none'})\n`,
           );
