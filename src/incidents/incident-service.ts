@@ -671,59 +671,7 @@ export class IncidentService {
   }
 
   clockInputOf(incident: IncidentView): ClockInput {
-    const catalogue = this.catalogue();
-    const flags = catalogue?.catalogue.organisation.entity;
-    const entity: ReportingEntity = {
-      creditInstitution: flags?.creditInstitution ?? false,
-      centralCounterparty: false,
-      tradingVenueOperator: false,
-      paymentServiceProvider: flags?.paymentServiceProvider ?? false,
-      nis2: flags?.nis2 ?? 'none',
-      ukEnhancedReporting: flags?.ukEnhancedReporting ?? false,
-      doraReliefWithdrawn: false,
-      ...this.entityOverrides,
-    };
-    const aware = incident.timestamps.aware?.at ?? incident.declaredAt;
-    const occurred = incident.timestamps.occurred?.at;
-    const classified = incident.classification?.classifiedAt;
-    const regimes = incident.classification?.regimes;
-    const affected = (catalogue?.listImportantBusinessServices() ?? []).flatMap((ibs) => {
-      const supporting = incident.services.filter((service) => ibs.services.includes(service.name));
-      const degraded = supporting.flatMap((service) =>
-        service.degradedAt === undefined ? [] : [Date.parse(service.degradedAt)],
-      );
-      if (degraded.length === 0) return [];
-      const restored = supporting.map((service) =>
-        service.restoredAt === undefined ? undefined : Date.parse(service.restoredAt),
-      );
-      const allRestored = restored.every((time) => time !== undefined);
-      return [
-        {
-          name: ibs.name,
-          impactToleranceMs: ibs.impactTolerance.maxTolerableDisruption,
-          degradedAt: new Date(Math.min(...degraded)),
-          ...(allRestored ? { restoredAt: new Date(Math.max(...restored.map((time) => time ?? 0))) } : {}),
-        },
-      ];
-    });
-    return {
-      awareAt: new Date(aware),
-      ...(occurred === undefined ? {} : { occurredAt: new Date(occurred) }),
-      ...(classified === undefined ? {} : { classifiedAt: new Date(classified) }),
-      classification: regimes ?? {
-        doraMajor: false,
-        gdprPersonalDataBreach: false,
-        nis2Significant: false,
-        ukOperationalIncident: false,
-      },
-      entity,
-      submissions: incident.reports.map((report) => ({
-        regime: report.regime as ReportingRegime,
-        report: report.report,
-        submittedAt: new Date(report.submittedAt),
-      })),
-      services: affected,
-    };
+    return clockInputFor(this.catalogue(), incident, this.entityOverrides);
   }
 
   private async change(
@@ -913,3 +861,72 @@ function describeEvent(type: string, data: unknown): string {
       return type;
   }
 }
+
+/** The facts the regulatory clocks run on: an incident as recorded, with the entity and tolerances from the catalogue. */
+export function clockInputFor(
+  catalogue: CatalogueIndex | undefined,
+  incident: {
+    readonly declaredAt: string;
+    readonly timestamps: Partial<Record<IncidentTimestamp, { readonly at: string }>>;
+    readonly classification?: { readonly classifiedAt: string; readonly regimes: RegimeFlags } | undefined;
+    readonly services: ReadonlyArray<{
+      readonly name: string;
+      readonly degradedAt: string | undefined;
+      readonly restoredAt: string | undefined;
+    }>;
+    readonly reports: ReadonlyArray<{ readonly regime: string; readonly report: string; readonly submittedAt: string }>;
+  },
+  entityOverrides: Partial<ReportingEntity> = {},
+): ClockInput {
+  const flags = catalogue?.catalogue.organisation.entity;
+  const entity: ReportingEntity = {
+    creditInstitution: flags?.creditInstitution ?? false,
+    centralCounterparty: false,
+    tradingVenueOperator: false,
+    paymentServiceProvider: flags?.paymentServiceProvider ?? false,
+    nis2: flags?.nis2 ?? 'none',
+    ukEnhancedReporting: flags?.ukEnhancedReporting ?? false,
+    doraReliefWithdrawn: false,
+    ...entityOverrides,
+  };
+  const occurred = incident.timestamps.occurred?.at;
+  const classified = incident.classification?.classifiedAt;
+  const affected = (catalogue?.listImportantBusinessServices() ?? []).flatMap((ibs) => {
+    const supporting = incident.services.filter((service) => ibs.services.includes(service.name));
+    const degraded = supporting.flatMap((service) =>
+      service.degradedAt === undefined ? [] : [Date.parse(service.degradedAt)],
+    );
+    if (degraded.length === 0) return [];
+    const restored = supporting.map((service) =>
+      service.restoredAt === undefined ? undefined : Date.parse(service.restoredAt),
+    );
+    const allRestored = restored.every((time) => time !== undefined);
+    return [
+      {
+        name: ibs.name,
+        impactToleranceMs: ibs.impactTolerance.maxTolerableDisruption,
+        degradedAt: new Date(Math.min(...degraded)),
+        ...(allRestored ? { restoredAt: new Date(Math.max(...restored.map((time) => time ?? 0))) } : {}),
+      },
+    ];
+  });
+  return {
+    awareAt: new Date(incident.timestamps.aware?.at ?? incident.declaredAt),
+    ...(occurred === undefined ? {} : { occurredAt: new Date(occurred) }),
+    ...(classified === undefined ? {} : { classifiedAt: new Date(classified) }),
+    classification: incident.classification?.regimes ?? {
+      doraMajor: false,
+      gdprPersonalDataBreach: false,
+      nis2Significant: false,
+      ukOperationalIncident: false,
+    },
+    entity,
+    submissions: incident.reports.flatMap((report) => {
+      const regime = REPORTING_REGIMES.find((candidate) => candidate === report.regime);
+      return regime === undefined ? [] : [{ regime, report: report.report, submittedAt: new Date(report.submittedAt) }];
+    }),
+    services: affected,
+  };
+}
+
+const REPORTING_REGIMES: ReadonlyArray<ReportingRegime> = ['dora', 'gdpr', 'nis2', 'uk-incident-reporting'];

@@ -11,8 +11,8 @@ import {
   parseCatalogue,
 } from '../../src/catalogue/index.js';
 import type { ChangeView } from '../../src/changes/change-service.js';
-import type { ClockInput, IncidentView, ReportingRegime } from '../../src/incidents/index.js';
-import { computeClocks } from '../../src/incidents/index.js';
+import type { IncidentView } from '../../src/incidents/index.js';
+import { clockInputFor, computeClocks } from '../../src/incidents/index.js';
 import {
   type ChangeFacts,
   type Contribution,
@@ -206,65 +206,6 @@ async function catalogueFor(folder: string, scenario: Scenario): Promise<Catalog
   return CatalogueIndex.of(result.catalogue);
 }
 
-/** What `IncidentService.clockInputOf` builds from a view and the catalogue. */
-function clockInputOf(index: CatalogueIndexType, incident: IncidentFacts): ClockInput {
-  const flags = index.catalogue.organisation.entity;
-  const affected = index.listImportantBusinessServices().flatMap((ibs) => {
-    const supporting = incident.services.filter((service) => ibs.services.includes(service.name));
-    const degraded = supporting.flatMap((service) =>
-      service.degradedAt === undefined ? [] : [Date.parse(service.degradedAt)],
-    );
-    if (degraded.length === 0) return [];
-    const restored = supporting.map((service) =>
-      service.restoredAt === undefined ? undefined : Date.parse(service.restoredAt),
-    );
-    const allRestored = restored.every((time) => time !== undefined);
-    return [
-      {
-        name: ibs.name,
-        impactToleranceMs: ibs.impactTolerance.maxTolerableDisruption,
-        degradedAt: new Date(Math.min(...degraded)),
-        ...(allRestored ? { restoredAt: new Date(Math.max(...restored.map((time) => time ?? 0))) } : {}),
-      },
-    ];
-  });
-  const occurred = incident.timestamps.occurred?.at;
-  const classified = incident.classification?.classifiedAt;
-  return {
-    awareAt: new Date(incident.timestamps.aware?.at ?? incident.declaredAt),
-    ...(occurred === undefined ? {} : { occurredAt: new Date(occurred) }),
-    ...(classified === undefined ? {} : { classifiedAt: new Date(classified) }),
-    classification: incident.classification?.regimes ?? {
-      doraMajor: false,
-      gdprPersonalDataBreach: false,
-      nis2Significant: false,
-      ukOperationalIncident: false,
-    },
-    entity: {
-      creditInstitution: flags.creditInstitution,
-      centralCounterparty: false,
-      tradingVenueOperator: false,
-      paymentServiceProvider: flags.paymentServiceProvider,
-      nis2: flags.nis2,
-      ukEnhancedReporting: flags.ukEnhancedReporting,
-      doraReliefWithdrawn: false,
-    },
-    submissions: incident.reports.map((report) => ({
-      regime: regimeOf(report.regime),
-      report: report.report,
-      submittedAt: new Date(report.submittedAt),
-    })),
-    services: affected,
-  };
-}
-
-function regimeOf(text: string): ReportingRegime {
-  const regimes: ReadonlyArray<ReportingRegime> = ['dora', 'gdpr', 'nis2', 'uk-incident-reporting'];
-  const found = regimes.find((regime) => regime === text);
-  if (found === undefined) assert.fail(`unknown regime ${text}`);
-  return found;
-}
-
 function contributionFor(index: CatalogueIndexType, scenario: Scenario): Contribution {
   const now = new Date(scenario.now);
   switch (scenario.kind) {
@@ -285,7 +226,7 @@ function contributionFor(index: CatalogueIndexType, scenario: Scenario): Contrib
     case 'incident': {
       const incident = scenario.incident;
       if (incident === undefined) assert.fail('an incident scenario needs "incident"');
-      const clocks = computeClocks(clockInputOf(index, incident), now);
+      const clocks = computeClocks(clockInputFor(index, incident), now);
       return incidentContribution(incidentContributionInputOf(index, incident, clocks), now);
     }
   }
