@@ -5,6 +5,7 @@ import { ask } from '../../src/agent/ask.js';
 import { mcpAskTools } from '../../src/agent/mcp-tools.js';
 import { systemPrincipal } from '../../src/auth/index.js';
 import { createMcpServer } from '../../src/mcp/index.js';
+import { listenOnLoopback } from '../support/fixtures.js';
 import { buildTestApp } from '../support/test-app.js';
 
 test('ask gives a scripted model sre-agent’s MCP tools, read-only, and the tool reads real catalogue data', async (t) => {
@@ -52,16 +53,10 @@ test('ask gives a scripted model sre-agent’s MCP tools, read-only, and the too
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
-  await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    model.closeAllConnections();
-    await new Promise((resolve) => model.close(resolve));
-  });
-  const address = model.address();
-  assert.ok(address !== null && typeof address === 'object');
+  const origin = await listenOnLoopback(model, t);
 
   const result = await ask('What tier is the card payments gateway?', {
-    chat: { baseUrl: `http://127.0.0.1:${address.port}/v1`, model: 'scripted', timeoutMs: 5_000, attempts: 2 },
+    chat: { baseUrl: `${origin}/v1`, model: 'scripted', timeoutMs: 5_000, attempts: 2 },
     tools,
     persona: 'You are the SRE agent.',
     maxSteps: 4,

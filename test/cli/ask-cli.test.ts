@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runInProcess } from '../support/cli-runner.js';
+import { listenOnLoopback } from '../support/fixtures.js';
 import { EXAMPLE_CATALOGUE } from '../support/test-app.js';
 
 test('sre-agent ask answers through the model, signs off in code, and says what the persona checks find', async (t) => {
@@ -30,17 +31,8 @@ test('sre-agent ask answers through the model, signs off in code, and says what 
       );
     });
   });
-  await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    model.closeAllConnections();
-    await new Promise((resolve) => model.close(resolve));
-  });
-  const address = model.address();
-  assert.ok(address !== null && typeof address === 'object');
-  const asked = await runInProcess(
-    ['ask', 'How are we doing?', '--llm', `http://127.0.0.1:${address.port}/v1`, '--data-dir', dir],
-    env,
-  );
+  const origin = await listenOnLoopback(model, t);
+  const asked = await runInProcess(['ask', 'How are we doing?', '--llm', `${origin}/v1`, '--data-dir', dir], env);
   assert.equal(asked.code, 0, asked.stderr);
   assert.equal(asked.stdout, 'The dashboard color shows every SLO within budget.\n\nagent sre complete\n');
   assert.match(asked.stderr, /check, line 1: .*colou?r/i);

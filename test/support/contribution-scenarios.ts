@@ -14,7 +14,9 @@ import {
   loadCatalogueFiles,
   parseCatalogue,
 } from '../../src/catalogue/index.js';
+import { CHANGE_STATUSES, CHANGE_TYPES } from '../../src/changes/types.js';
 import { clockInputFor, computeClocks } from '../../src/incidents/index.js';
+import { INCIDENT_ROLES, INCIDENT_STATUSES, INCIDENT_TIMESTAMPS, SEVERITIES } from '../../src/incidents/types.js';
 import {
   type ChangeContributionInput,
   type Contribution,
@@ -41,19 +43,9 @@ const SetTime = z.strictObject({ at: z.string(), by: z.string() });
 
 const ChangeSchema = z.strictObject({
   id: z.string(),
-  status: z.enum([
-    'draft',
-    'submitted',
-    'approved',
-    'rejected',
-    'implementing',
-    'implemented',
-    'failed',
-    'rolled-back',
-    'reviewed',
-  ]),
+  status: z.enum(CHANGE_STATUSES),
   content: z.strictObject({
-    type: z.enum(['standard', 'normal', 'emergency']),
+    type: z.enum(CHANGE_TYPES),
     title: z.string(),
     description: z.string(),
     reason: z.string(),
@@ -99,28 +91,12 @@ const ChangeSchema = z.strictObject({
 const IncidentSchema = z.strictObject({
   id: z.string(),
   title: z.string(),
-  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'closed']),
-  severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']),
+  status: z.enum(INCIDENT_STATUSES),
+  severity: z.enum(SEVERITIES),
   summary: optional(z.string()),
   declaredAt: z.string(),
-  timestamps: z.partialRecord(
-    z.enum([
-      'occurred',
-      'firstEvidence',
-      'aware',
-      'acknowledged',
-      'classified',
-      'mitigated',
-      'resolved',
-      'closed',
-      'rootCauseAddressed',
-    ]),
-    SetTime,
-  ),
-  roles: z.partialRecord(
-    z.enum(['commander', 'communications', 'operations']),
-    z.strictObject({ assignee: z.string() }),
-  ),
+  timestamps: z.partialRecord(z.enum(INCIDENT_TIMESTAMPS), SetTime),
+  roles: z.partialRecord(z.enum(INCIDENT_ROLES), z.strictObject({ assignee: z.string() })),
   services: z.array(
     z.strictObject({ name: z.string(), degradedAt: optional(z.string()), restoredAt: optional(z.string()) }),
   ),

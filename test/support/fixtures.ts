@@ -3,6 +3,7 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,4 +21,19 @@ function findRoot(): string {
     directory = dirname(directory);
   }
   return directory;
+}
+
+/** Listens on a free loopback port, closes at the end of the test, and gives the base URL. */
+export async function listenOnLoopback(
+  server: Server,
+  t: { after(fn: () => Promise<unknown>): void },
+): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('the server has no port');
+  return `http://127.0.0.1:${address.port}`;
 }
