@@ -26,6 +26,15 @@ export interface RecordDeployment {
 /** A deployment this long before an incident on the service, or on a service that depends on it, is a candidate cause. */
 export const CANDIDATE_CAUSE_WINDOW_MS = 2 * 3_600_000;
 const CANDIDATE = 'candidate-cause';
+/** The four keys look back this far by default: Four Keys' own three months. */
+const DEFAULT_PERIOD_MS = 90 * 86_400_000;
+
+export interface DeploymentQuery {
+  readonly service?: string | undefined;
+  readonly team?: string | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+}
 
 /** Deployments recorded from integrations and the API, their links to incidents, and the four keys. */
 export class DeploymentService {
@@ -105,21 +114,15 @@ export class DeploymentService {
     return recordOf(row);
   }
 
-  async list(
-    principal: Principal,
-    options: {
-      readonly service?: string | undefined;
-      readonly team?: string | undefined;
-      readonly from: Date;
-      readonly to: Date;
-    },
-  ): Promise<DeploymentRecord[]> {
+  /** Deployments in [from, to); by default the 90 days to now. */
+  async list(principal: Principal, options: DeploymentQuery = {}): Promise<DeploymentRecord[]> {
     authorise(principal, 'changes:read');
+    const { from, to } = this.periodOf(options);
     let query = this.db
       .selectFrom('deployments')
       .selectAll()
-      .where('deployed_at', '>=', options.from.toISOString())
-      .where('deployed_at', '<', options.to.toISOString());
+      .where('deployed_at', '>=', from.toISOString())
+      .where('deployed_at', '<', to.toISOString());
     if (options.service !== undefined) query = query.where('service', '=', options.service);
     if (options.team !== undefined) query = query.where('team', '=', options.team);
     return (await query.orderBy('deployed_at').execute()).map(recordOf);
@@ -128,16 +131,20 @@ export class DeploymentService {
   /** The DevOps Research and Assessment four keys (not the DORA regulation) over a period. */
   async metrics(
     principal: Principal,
-    options: {
-      readonly service?: string | undefined;
-      readonly team?: string | undefined;
-      readonly from: Date;
-      readonly to: Date;
-      readonly groupBy: DeliveryGrouping;
-    },
+    options: DeploymentQuery & { readonly groupBy: DeliveryGrouping },
   ): Promise<DeliveryMetricsReport> {
-    const deployments = await this.list(principal, options);
-    return deliveryMetrics(deployments, { from: options.from, to: options.to }, options.groupBy);
+    const period = this.periodOf(options);
+    const deployments = await this.list(principal, { ...options, ...period });
+    return deliveryMetrics(deployments, period, options.groupBy);
+  }
+
+  private periodOf(options: DeploymentQuery): { readonly from: Date; readonly to: Date } {
+    const to = options.to ?? this.clock.now();
+    const from = options.from ?? new Date(to.getTime() - DEFAULT_PERIOD_MS);
+    if (to <= from) {
+      throw new InputError('to must be after from', { details: [{ path: 'to', message: 'must be after from' }] });
+    }
+    return { from, to };
   }
 
   /** An observer that links deployments shortly before a new incident, on its services or their dependencies. */

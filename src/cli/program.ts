@@ -38,9 +38,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIo): Promise<nu
   addLedgerCommand(program, io, (code) => {
     exitCode = code;
   });
-  addIncidentCommand(program, io, (code) => {
-    exitCode = code;
-  });
+  addIncidentCommand(program, io);
   addChangeCommand(program, io);
   addMcpCommand(program, io);
   addContributeCommand(program, io);

@@ -148,8 +148,8 @@ export function addChangeCommand(program: Command, io: CliIo): void {
         json?: boolean;
       },
     ) => {
-      const to = flags.to === undefined ? new Date() : timeOf('--to', flags.to);
-      const from = flags.from === undefined ? new Date(to.getTime() - 90 * 86_400_000) : timeOf('--from', flags.from);
+      const to = flags.to === undefined ? undefined : timeOf('--to', flags.to);
+      const from = flags.from === undefined ? undefined : timeOf('--from', flags.from);
       await withChanges(flags, async (runtime) => {
         const report = await runtime.deployments.metrics(principal, {
           from,

@@ -1,16 +1,14 @@
 import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../auth/index.js';
-import { CatalogueIndex, formatProblem, loadCatalogueFiles } from '../../catalogue/index.js';
 import { InputError } from '../../errors/index.js';
 import {
-  DEFAULT_SEVERITY_POLICY,
   INCIDENT_REPORT_KINDS,
   INCIDENT_ROLES,
   INCIDENT_STATUSES,
   type IncidentReportKind,
   type IncidentRole,
-  IncidentService,
+  type IncidentService,
   type IncidentStatus,
   type IncidentSummary,
   type IncidentView,
@@ -21,53 +19,33 @@ import {
   type Severity,
 } from '../../incidents/index.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
-import { SloService } from '../../slo/slo-service.js';
 import type { CliIo } from '../cli-io.js';
-import { EXIT_PROBLEMS } from '../exit-code.js';
 import { type StorageFlags, withStorageOptions } from './config-options.js';
 import { withRuntime } from './with-runtime.js';
 
 type Flags = StorageFlags & { readonly catalogue?: string; readonly json?: boolean };
 
 /** `incident …`: people's incident commands, on the data directory, as the local user. */
-export function addIncidentCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function addIncidentCommand(program: Command, io: CliIo): void {
   const principal: Principal = { kind: 'local', user: io.user };
   const incident = program
     .command('incident')
     .description('declare, follow and resolve incidents; classify them and read their regulatory clocks');
 
+  // The runtime's own incident service, on the catalogue as the files say now (a command records no load).
   const withIncidents = async <T>(
     flags: Flags,
     work: (incidents: IncidentService, runtime: Runtime) => Promise<T>,
-  ): Promise<T | undefined> =>
-    withRuntime(io, flags, async (runtime) => {
-      const source = flags.catalogue ?? runtime.config.catalogue.path;
-      const loaded = await loadCatalogueFiles(source);
-      if (!loaded.ok) {
-        for (const problem of loaded.problems) io.stderr(`${formatProblem(problem)}\n`);
-        io.stderr(`${source}: the catalogue has problems; fix them first (sre-agent validate ${source})\n`);
-        setExit(EXIT_PROBLEMS);
-        return undefined;
-      }
-      const index = CatalogueIndex.of(loaded.catalogue);
-      const slos = SloService.create({
-        slos: () => loaded.catalogue.slos,
-        evaluator: runtime.sloEvaluator,
-        telemetry: runtime.telemetry,
-        points: runtime.sliStore,
-        clock: runtime.clock,
-      });
-      const incidents = IncidentService.create({
-        db: runtime.store.db,
-        ledger: runtime.ledger,
-        clock: runtime.clock,
-        catalogue: () => index,
-        severityPolicy: DEFAULT_SEVERITY_POLICY,
-        budgetConsumed: (service, from, to) => slos.budgetConsumed(service, from, to),
-        timeZone: runtime.config.display.timeZone,
-      });
-      return work(incidents, runtime);
-    });
+  ): Promise<T> =>
+    withRuntime(
+      io,
+      flags,
+      async (runtime) => {
+        await runtime.catalogue.readForCommand();
+        return work(runtime.incidents, runtime);
+      },
+      flags.catalogue === undefined ? {} : { catalogue: { path: flags.catalogue } },
+    );
 
   const show = (flags: Flags, runtime: Runtime, view: IncidentView): void => {
     io.stdout(
