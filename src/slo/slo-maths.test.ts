@@ -21,8 +21,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const RUNS = { numRuns: 200 };
 
+/** Relative closeness, with an absolute floor: products that underflow to subnormals keep only a few digits. */
 function closeTo(actual: number | undefined, expected: number, relative = 1e-9): boolean {
-  return actual !== undefined && Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), 1e-300);
+  return actual !== undefined && Math.abs(actual - expected) <= relative * Math.abs(expected) + 1e-290;
 }
 
 function tierNamed(tiers: ReadonlyArray<BurnRateTier>, name: string): BurnRateTier {
