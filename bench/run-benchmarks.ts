@@ -3,12 +3,13 @@
  * beside an anchor measured in the same run on the same machine. `BENCH_SECONDS` (default 3) sets how long each
  * measurement lasts; `BENCH_LEDGER_ENTRIES` (default 1,000,000) sizes the ledger that is verified end to end, and
  * `BENCH_POSTGRES=0` skips the PostgreSQL figures of the ledger and the SLI store; `BENCH_INTAKE_ALERTS` (default 10,000)
- * sets the alerts per intake run.
+ * sets the alerts per intake run; `BENCH_RUNS` (default 5) sets the dashboard's timed page loads.
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { catalogueBench, formatCatalogueBench } from './catalogue-bench.js';
+import { dashboardBench, formatDashboardBench } from './dashboard-bench.js';
 import { formatGateBench, gateBench } from './gate-bench.js';
 import { formatHttpBench, httpBench } from './http-bench.js';
 import { formatIntakeBench, intakeBench } from './intake-bench.js';
@@ -62,6 +63,17 @@ function readIntakeAlerts(text: string | undefined): number {
 
 const intakeAlerts = readIntakeAlerts(process.env.BENCH_INTAKE_ALERTS);
 
+function readRuns(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 5;
+  const runs = Number(text);
+  if (!Number.isSafeInteger(runs) || runs < 1 || runs > 100) {
+    throw new Error(`BENCH_RUNS must be a whole number from 1 to 100, not "${text}"`);
+  }
+  return runs;
+}
+
+const dashboardRuns = readRuns(process.env.BENCH_RUNS);
+
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -98,6 +110,14 @@ const BENCHMARKS = [
       const result = await sloBench(options);
       if (result.prometheus.status === 'failed') process.exitCode = 1;
       return formatSloBench(result);
+    },
+  },
+  {
+    name: 'dashboard',
+    run: async () => {
+      const result = await dashboardBench({ runs: dashboardRuns });
+      if (result.overview.status === 'failed') process.exitCode = 1;
+      return formatDashboardBench(result);
     },
   },
 ] as const satisfies ReadonlyArray<Benchmark>;

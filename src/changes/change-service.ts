@@ -99,6 +99,43 @@ export interface ChangePopulationEntry {
   readonly ledgerIndexes: ReadonlyArray<string>;
 }
 
+export interface ChangeVerdict {
+  readonly at: string;
+  readonly decision: string;
+  readonly source: string;
+  readonly actor: string;
+  readonly reasons: ReadonlyArray<{ readonly code: string; readonly effect: string; readonly message: string }>;
+  readonly ledgerIndex: string;
+}
+
+interface EventRow {
+  readonly seq: string | number | bigint;
+  readonly type: string;
+  readonly time: string;
+  readonly actor: string;
+  readonly leaf: string;
+}
+
+interface VerdictLeaf {
+  readonly data: { readonly decision: string; readonly source: string; readonly reasons?: ChangeVerdict['reasons'] };
+}
+
+function verdictsIn(events: ReadonlyArray<EventRow>): ChangeVerdict[] {
+  return events
+    .filter((event) => event.type === 'gate.verdict_given')
+    .map((event) => {
+      const data = (JSON.parse(event.leaf) as VerdictLeaf).data;
+      return {
+        at: event.time,
+        decision: data.decision,
+        source: data.source,
+        actor: event.actor,
+        reasons: data.reasons ?? [],
+        ledgerIndex: String(event.seq),
+      };
+    });
+}
+
 export interface ListChangesOptions {
   readonly status?: ChangeStatus | undefined;
   readonly service?: string | undefined;
@@ -414,18 +451,13 @@ export class ChangeService {
     const entries: ChangePopulationEntry[] = [];
     for (const row of rows) {
       const view = await this.viewOf(this.db, row);
-      const events = await this.db
-        .selectFrom('ledger_entries')
-        .select(['seq', 'type', 'time', 'actor', 'leaf'])
-        .where('subject', '=', subjectOf(row.id))
-        .orderBy('seq')
-        .execute();
-      const verdicts = events
-        .filter((event) => event.type === 'gate.verdict_given')
-        .map((event) => {
-          const data = (JSON.parse(event.leaf) as { data: { decision: string; source: string } }).data;
-          return { at: event.time, decision: data.decision, source: data.source, ledgerIndex: String(event.seq) };
-        });
+      const events = await this.eventsAbout(row.id);
+      const verdicts = verdictsIn(events).map(({ at, decision, source, ledgerIndex }) => ({
+        at,
+        decision,
+        source,
+        ledgerIndex,
+      }));
       entries.push({
         id: view.id,
         type: view.content.type,
@@ -454,6 +486,22 @@ export class ChangeService {
       });
     }
     return entries;
+  }
+
+  /** Every gate verdict given on the change, oldest first, with its reasons and its place in the ledger. */
+  async verdicts(principal: Principal, id: string): Promise<ChangeVerdict[]> {
+    authorise(principal, 'changes:read');
+    await this.row(this.db, id);
+    return verdictsIn(await this.eventsAbout(id));
+  }
+
+  private async eventsAbout(id: string): Promise<EventRow[]> {
+    return this.db
+      .selectFrom('ledger_entries')
+      .select(['seq', 'type', 'time', 'actor', 'leaf'])
+      .where('subject', '=', subjectOf(id))
+      .orderBy('seq')
+      .execute();
   }
 
   /** `budget` is read before the transaction: SLO budgets come from telemetry, which must not wait on the ledger lock. */

@@ -23,6 +23,7 @@ import { alertRoutes } from './routes/alert-routes.js';
 import { catalogueRoutes } from './routes/catalogue-routes.js';
 import { changeRoutes } from './routes/change-routes.js';
 import { contributionRoutes } from './routes/contribution-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { flaggerRoutes, gateRoutes, githubRoutes } from './routes/gate-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
@@ -57,6 +58,8 @@ export interface AppDependencies {
         readonly persona?: string | undefined;
       }
     | undefined;
+  /** The built dashboard to serve at `/`; absent, there is none. */
+  readonly dashboardDirectory?: string | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -120,6 +123,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await api.register(contributionRoutes(deps.contributions));
   };
   await app.register(authenticatedApi);
+  if (deps.dashboardDirectory !== undefined) await app.register(dashboardRoutes(deps.dashboardDirectory));
   // These authenticate in their own way: a token in Flagger's metadata, GitHub's webhook signature.
   await app.register(flaggerRoutes(deps.gate, deps.tokens));
   if (deps.github !== undefined) await app.register(githubRoutes(deps.github));

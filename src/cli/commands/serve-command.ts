@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { systemPrincipal } from '../../auth/index.js';
 import { parseDuration, SystemClock } from '../../clock/index.js';
 import { CatalogueInvalidError, InputError, UnavailableError } from '../../errors/index.js';
-import { buildApp } from '../../http/index.js';
+import { buildApp, builtDashboardDirectory, dashboardAvailable } from '../../http/index.js';
 import { Checkpointer } from '../../ledger/index.js';
 import { createLogger } from '../../observability/index.js';
 import { appServicesOf, createRuntime } from '../../runtime/create-runtime.js';
@@ -108,8 +108,12 @@ export function addServeCommand(program: Command, io: CliIo): void {
           });
     scraper?.start(() => (runtime.catalogue.status().loaded ? runtime.catalogue.index().catalogue.slos : []));
 
+    const dashboardDirectory = builtDashboardDirectory();
+    const dashboard = dashboardAvailable(dashboardDirectory);
+    if (!dashboard) logger.warn('the dashboard is not built, so / serves nothing: run "npm run build"');
     const app = await buildApp({
       version: VERSION,
+      dashboardDirectory: dashboard ? dashboardDirectory : undefined,
       bodyLimit: config.server.bodyLimit,
       logger,
       ...appServicesOf(runtime),
@@ -163,7 +167,8 @@ export function addServeCommand(program: Command, io: CliIo): void {
         (bootstrapToken === undefined
           ? ''
           : `first start: an admin token was created; it is shown only now:\n\n  ${bootstrapToken}\n\n` +
-            `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`),
+            `try: curl -H "Authorization: Bearer ${bootstrapToken}" ${url}/api/v1/services\n`) +
+        (dashboard ? `dashboard: ${url}/ (sign in with an API token)\n` : ''),
     );
     await stopped;
     await demo?.stop();

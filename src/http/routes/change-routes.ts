@@ -55,6 +55,19 @@ export function changeRoutes(changes: ChangeService): FastifyPluginAsyncZod {
       async (request) => changes.get(principalOf(request), request.params.id),
     );
 
+    app.get(
+      '/api/v1/changes/:id/verdicts',
+      {
+        schema: {
+          tags: ['changes'],
+          summary: 'Every deployment-gate verdict given on the change, oldest first, with reasons and ledger index',
+          security: SECURITY,
+          params: IdParams,
+        },
+      },
+      async (request) => ({ items: await changes.verdicts(principalOf(request), request.params.id) }),
+    );
+
     app.put(
       '/api/v1/changes/:id',
       {

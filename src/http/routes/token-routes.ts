@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, type TokenService } from '../../auth/index.js';
+import { actorOf, PERMISSIONS, ROLES, roleAllows, type TokenService } from '../../auth/index.js';
 import { principalOf } from '../authenticate.js';
 
 const SECURITY = [{ bearerAuth: [] }];
@@ -14,6 +14,28 @@ const CreateTokenBody = z.strictObject({
 
 export function tokenRoutes(tokens: TokenService): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get(
+      '/api/v1/me',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Who is calling: the token name, its role and what that role may do',
+          security: SECURITY,
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        if (principal.kind !== 'token') return { actor: actorOf(principal), permissions: [...PERMISSIONS] };
+        return {
+          actor: actorOf(principal),
+          name: principal.name,
+          role: principal.role,
+          scope: principal.scope,
+          permissions: PERMISSIONS.filter((permission) => roleAllows(principal.role, permission)),
+        };
+      },
+    );
+
     app.get(
       '/api/v1/tokens',
       {

@@ -1,0 +1,84 @@
+import type { Clock } from '../api-types.js';
+import { formatDuration, formatPercent, formatTime, formatTimeLeft, formatUtc } from '../format.js';
+import { useNow } from '../hooks.js';
+import { Badge, clockTone } from './status.js';
+
+const REGIMES: Record<string, string> = {
+  dora: 'DORA',
+  gdpr: 'GDPR',
+  nis2: 'NIS2',
+  'uk-incident-reporting': 'UK incident reporting',
+  'uk-impact-tolerance': 'UK impact tolerance',
+};
+
+export function regimeName(regime: string): string {
+  return REGIMES[regime] ?? regime;
+}
+
+function statusLabel(status: string): string {
+  return status.replace(/-/g, ' ');
+}
+
+interface ClockTableProps {
+  readonly clocks: ReadonlyArray<Clock>;
+  readonly timeZone: string;
+  readonly caption: string;
+  /** Show clocks that do not apply too, each with its reason. */
+  readonly includeNotApplicable?: boolean;
+}
+
+/** Each clock with its due time in the organisation's zone and in UTC, a live countdown and its status. */
+export function ClockTable({ clocks, timeZone, caption, includeNotApplicable = false }: ClockTableProps) {
+  const now = useNow(1000);
+  const shown = includeNotApplicable ? clocks : clocks.filter((clock) => clock.status !== 'not-applicable');
+  if (shown.length === 0) return <p class="muted">No regulatory clock runs for this incident.</p>;
+  return (
+    <table class="clocks">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Clock</th>
+          <th scope="col">Status</th>
+          <th scope="col">Due ({timeZone})</th>
+          <th scope="col">Due (UTC)</th>
+          <th scope="col">Time left</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((clock) => {
+          const open = clock.dueAt !== undefined && ['pending', 'at-risk', 'due'].includes(clock.status);
+          return (
+            <tr
+              key={`${clock.regime}-${clock.report}-${clock.service ?? ''}`}
+              data-clock={`${clock.regime}:${clock.report}`}
+            >
+              <th scope="row">
+                {regimeName(clock.regime)}: {clock.title}
+                {clock.service !== undefined && <> ({clock.service})</>}
+                <div class="small muted">{clock.source}</div>
+                {clock.reason !== undefined && <div class="small">{clock.reason}</div>}
+                {clock.toleranceMs !== undefined && clock.fractionOfTolerance !== undefined && (
+                  <div class="small">
+                    {formatPercent(clock.fractionOfTolerance)} of the {formatDuration(clock.toleranceMs)} tolerance used
+                  </div>
+                )}
+              </th>
+              <td>
+                <Badge tone={clockTone(clock.status)} label={statusLabel(clock.status)} />
+              </td>
+              <td>
+                {clock.dueAt === undefined ? (
+                  '—'
+                ) : (
+                  <time dateTime={clock.dueAt}>{formatTime(clock.dueAt, timeZone)}</time>
+                )}
+              </td>
+              <td>{clock.dueAt === undefined ? '—' : formatUtc(clock.dueAt)}</td>
+              <td class="countdown">{open && clock.dueAt !== undefined ? formatTimeLeft(clock.dueAt, now) : '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,299 @@
+import { useState } from 'preact/hooks';
+import { ApiError, request } from '../api.js';
+import type { Incident } from '../api-types.js';
+import { ErrorNotice } from '../components/page.js';
+
+const REGIMES = [
+  {
+    key: 'doraMajor',
+    label: 'Major ICT-related incident under DORA (set from the assessment when DORA inputs are given)',
+  },
+  { key: 'gdprPersonalDataBreach', label: 'Personal-data breach (GDPR / UK GDPR Art 33)' },
+  { key: 'nis2Significant', label: 'Significant incident under NIS2 (Art 23)' },
+  { key: 'ukOperationalIncident', label: 'Operational incident meeting a UK reporting threshold (FCA / PRA)' },
+] as const;
+
+const CRITICAL = [
+  { key: 'criticalOrImportantFunctions', label: 'Affects ICT services supporting critical or important functions' },
+  { key: 'authorisedFinancialServices', label: 'Affects financial services that require authorisation' },
+  {
+    key: 'maliciousUnauthorisedAccess',
+    label: 'Successful, malicious and unauthorised access to network and information systems',
+  },
+] as const;
+
+const DATA_IMPACT = ['availability', 'authenticity', 'integrity', 'confidentiality'] as const;
+
+interface FormState {
+  readonly regimes: Record<string, boolean>;
+  readonly critical: Record<string, boolean>;
+  readonly data: Record<string, boolean>;
+  readonly clientsAffected: string;
+  readonly clientsTotal: string;
+  readonly transactionsAffected: string;
+  readonly durationMinutes: string;
+  readonly memberStates: string;
+  readonly costsEur: string;
+  readonly mediaCoverage: boolean;
+  readonly estimates: boolean;
+  readonly rootCause: string;
+}
+
+const EMPTY: FormState = {
+  regimes: {},
+  critical: {},
+  data: {},
+  clientsAffected: '',
+  clientsTotal: '',
+  transactionsAffected: '',
+  durationMinutes: '',
+  memberStates: '',
+  costsEur: '',
+  mediaCoverage: false,
+  estimates: false,
+  rootCause: '',
+};
+
+type Figure = { value: number; estimate?: boolean };
+
+/** The request body; numbers left empty are left out, which the server counts as not met. */
+function bodyOf(state: FormState): Record<string, unknown> {
+  const figure = (text: string): Figure | undefined => {
+    if (text.trim() === '') return undefined;
+    const value = Number(text);
+    return { value, ...(state.estimates ? { estimate: true } : {}) };
+  };
+  const clientsAffected = figure(state.clientsAffected);
+  const clientsTotal = figure(state.clientsTotal);
+  const transactions = figure(state.transactionsAffected);
+  const duration = figure(state.durationMinutes);
+  const costs = figure(state.costsEur);
+  const memberStates = state.memberStates
+    .split(/[\s,]+/)
+    .map((code) => code.trim().toUpperCase())
+    .filter((code) => code !== '');
+  const anyDora =
+    Object.values(state.critical).some(Boolean) ||
+    [clientsAffected, clientsTotal, transactions, duration, costs].some((value) => value !== undefined) ||
+    memberStates.length > 0 ||
+    Object.values(state.data).some(Boolean) ||
+    state.mediaCoverage;
+  const dora = {
+    criticalServices: Object.fromEntries(CRITICAL.map(({ key }) => [key, state.critical[key] === true])),
+    ...(clientsAffected !== undefined || clientsTotal !== undefined
+      ? {
+          clients: {
+            ...(clientsAffected === undefined ? {} : { affected: clientsAffected }),
+            ...(clientsTotal === undefined ? {} : { total: clientsTotal }),
+          },
+        }
+      : {}),
+    ...(transactions === undefined ? {} : { transactions: { affectedNumber: transactions } }),
+    ...(duration === undefined ? {} : { duration: { minutes: duration } }),
+    ...(memberStates.length === 0 ? {} : { memberStates }),
+    ...(Object.values(state.data).some(Boolean)
+      ? { dataImpact: Object.fromEntries(DATA_IMPACT.map((key) => [key, state.data[key] === true])) }
+      : {}),
+    ...(costs === undefined ? {} : { economic: { costsAndLossesEur: costs } }),
+    ...(state.mediaCoverage ? { reputational: { mediaCoverage: true } } : {}),
+  };
+  return {
+    regimes: Object.fromEntries(REGIMES.map(({ key }) => [key, state.regimes[key] === true])),
+    ...(anyDora ? { dora } : {}),
+    ...(state.rootCause.trim() === '' ? {} : { rootCause: state.rootCause.trim() }),
+  };
+}
+
+function NumberField({
+  id,
+  label,
+  value,
+  onInput,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly onInput: (value: string) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        min="0"
+        step="any"
+        inputMode="decimal"
+        value={value}
+        onInput={(event) => onInput(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** Records the regulatory classification; the server computes the DORA assessment and starts the clocks from it. */
+export function ClassificationForm({
+  incident,
+  onClassified,
+}: {
+  readonly incident: Incident;
+  readonly onClassified: () => void;
+}) {
+  const [state, setState] = useState<FormState>(EMPTY);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [saved, setSaved] = useState<string | undefined>(undefined);
+  const [saving, setSaving] = useState(false);
+  const set = (patch: Partial<FormState>): void => setState((before) => ({ ...before, ...patch }));
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setSaving(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      const result = await request<Incident>(`/api/v1/incidents/${encodeURIComponent(incident.id)}/classification`, {
+        method: 'POST',
+        body: bodyOf(state),
+      });
+      const assessment = result.classification?.dora?.assessment;
+      setSaved(
+        assessment === undefined
+          ? 'Classification recorded.'
+          : `Classification recorded. DORA assessment: ${assessment.major ? 'major' : 'not major'}. ${assessment.explanation}`,
+      );
+      onClassified();
+    } catch (caught: unknown) {
+      setError(
+        caught instanceof ApiError ? caught : new ApiError('the classification could not be sent', 0, 'CLIENT', []),
+      );
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form class="classification" onSubmit={(event) => void submit(event)} aria-labelledby="classify-heading">
+      <h3 id="classify-heading">Record a classification</h3>
+      <fieldset>
+        <legend>Regimes that apply</legend>
+        {REGIMES.map(({ key, label }) => (
+          <div class="check" key={key}>
+            <input
+              id={`regime-${key}`}
+              type="checkbox"
+              checked={state.regimes[key] === true}
+              onChange={(event) => set({ regimes: { ...state.regimes, [key]: event.currentTarget.checked } })}
+            />
+            <label for={`regime-${key}`}>{label}</label>
+          </div>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>DORA inputs (Commission Delegated Regulation 2024/1772)</legend>
+        {CRITICAL.map(({ key, label }) => (
+          <div class="check" key={key}>
+            <input
+              id={`critical-${key}`}
+              type="checkbox"
+              checked={state.critical[key] === true}
+              onChange={(event) => set({ critical: { ...state.critical, [key]: event.currentTarget.checked } })}
+            />
+            <label for={`critical-${key}`}>{label}</label>
+          </div>
+        ))}
+        <div class="fields">
+          <NumberField
+            id="clients-affected"
+            label="Clients affected"
+            value={state.clientsAffected}
+            onInput={(value) => set({ clientsAffected: value })}
+          />
+          <NumberField
+            id="clients-total"
+            label="Clients using the service"
+            value={state.clientsTotal}
+            onInput={(value) => set({ clientsTotal: value })}
+          />
+          <NumberField
+            id="transactions-affected"
+            label="Transactions affected"
+            value={state.transactionsAffected}
+            onInput={(value) => set({ transactionsAffected: value })}
+          />
+          <NumberField
+            id="duration-minutes"
+            label="Duration (minutes)"
+            value={state.durationMinutes}
+            onInput={(value) => set({ durationMinutes: value })}
+          />
+          <NumberField
+            id="costs-eur"
+            label="Costs and losses (EUR)"
+            value={state.costsEur}
+            onInput={(value) => set({ costsEur: value })}
+          />
+          <div class="field">
+            <label for="member-states">Member States affected (ISO codes, such as IE FR)</label>
+            <input
+              id="member-states"
+              type="text"
+              value={state.memberStates}
+              onInput={(event) => set({ memberStates: event.currentTarget.value })}
+            />
+          </div>
+        </div>
+        <fieldset>
+          <legend>Data affected</legend>
+          {DATA_IMPACT.map((key) => (
+            <div class="check" key={key}>
+              <input
+                id={`data-${key}`}
+                type="checkbox"
+                checked={state.data[key] === true}
+                onChange={(event) => set({ data: { ...state.data, [key]: event.currentTarget.checked } })}
+              />
+              <label for={`data-${key}`}>{key}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="check">
+          <input
+            id="media"
+            type="checkbox"
+            checked={state.mediaCoverage}
+            onChange={(event) => set({ mediaCoverage: event.currentTarget.checked })}
+          />
+          <label for="media">Media coverage (reputational impact)</label>
+        </div>
+        <div class="check">
+          <input
+            id="estimates"
+            type="checkbox"
+            checked={state.estimates}
+            onChange={(event) => set({ estimates: event.currentTarget.checked })}
+          />
+          <label for="estimates">The figures are estimates</label>
+        </div>
+      </fieldset>
+      <div class="field">
+        <label for="root-cause">Root cause (the same words link recurring incidents)</label>
+        <input
+          id="root-cause"
+          type="text"
+          maxLength={200}
+          value={state.rootCause}
+          onInput={(event) => set({ rootCause: event.currentTarget.value })}
+        />
+      </div>
+      <button type="submit" disabled={saving}>
+        {saving ? 'Recording…' : 'Record classification'}
+      </button>
+      <ErrorNotice error={error} what="record the classification" />
+      {saved !== undefined && (
+        <p class="notice notice-ok" role="status">
+          {saved}
+        </p>
+      )}
+    </form>
+  );
+}

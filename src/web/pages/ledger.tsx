@@ -1,0 +1,189 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, query, request } from '../api.js';
+import type { Checkpoint, LedgerEntry } from '../api-types.js';
+import { ErrorNotice, Page } from '../components/page.js';
+import { Badge } from '../components/status.js';
+import { formatTime } from '../format.js';
+import { REFRESH_MS, useLoad, useSession } from '../hooks.js';
+import { type ProofResult, verifyInclusion } from '../lib/ledger-proof.js';
+
+interface Verification {
+  readonly entry: LedgerEntry;
+  readonly result: ProofResult;
+}
+
+const CHECKPOINT_WAIT_MS = 1500;
+
+function prettyLeaf(text: string | undefined): string {
+  if (text === undefined) return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** Fetches the entry, a checkpoint that covers it and the proof; Web Crypto then decides. */
+async function verifyEntry(indexOrId: string, verifierKey: string): Promise<Verification> {
+  const entry = await request<LedgerEntry>(`/api/v1/ledger/entries/${encodeURIComponent(indexOrId)}`);
+  let checkpoint = await request<Checkpoint>('/api/v1/ledger/checkpoint?format=json');
+  // A new entry is signed into a checkpoint within a second or so; wait once rather than fail at once.
+  if (BigInt(entry.index) >= BigInt(checkpoint.size)) {
+    await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_WAIT_MS));
+    checkpoint = await request<Checkpoint>('/api/v1/ledger/checkpoint?format=json');
+  }
+  if (BigInt(entry.index) >= BigInt(checkpoint.size)) {
+    throw new ApiError(
+      `entry ${entry.index} is newer than the latest signed checkpoint (${checkpoint.size} entries); try again in a moment`,
+      409,
+      'NOT_YET_SIGNED',
+      [],
+    );
+  }
+  const proof = await request<{ proof: string[] }>(
+    `/api/v1/ledger/proof/inclusion${query({ index: entry.index, size: checkpoint.size })}`,
+  );
+  const result = await verifyInclusion({
+    leafBase64: entry.leaf,
+    index: BigInt(entry.index),
+    note: checkpoint.note,
+    proof: proof.proof,
+    verifierKey,
+  });
+  return { entry, result };
+}
+
+export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
+  const session = useSession();
+  const checkpoint = useLoad(
+    () => request<Checkpoint>('/api/v1/ledger/checkpoint?format=json'),
+    'checkpoint',
+    REFRESH_MS,
+  );
+  const keys = useLoad(() => request<{ keys: string[] }>('/api/v1/ledger/keys'), 'keys');
+  const [verifierKey, setVerifierKey] = useState('');
+  const [lookup, setLookup] = useState(entry ?? '');
+  const [verification, setVerification] = useState<Verification | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [working, setWorking] = useState(false);
+
+  useEffect(() => {
+    const first = keys.data?.keys[0];
+    if (first !== undefined && verifierKey === '') setVerifierKey(first);
+  }, [keys.data, verifierKey]);
+
+  const verify = async (target: string, key: string): Promise<void> => {
+    setWorking(true);
+    setError(undefined);
+    setVerification(undefined);
+    try {
+      setVerification(await verifyEntry(target.trim(), key));
+    } catch (caught: unknown) {
+      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, 'CLIENT', []));
+    } finally {
+      setWorking(false);
+    }
+  };
+
+  // Arriving from a timeline link verifies that entry at once, with the server's key until the user supplies one.
+  useEffect(() => {
+    const first = keys.data?.keys[0];
+    if (entry !== undefined && first !== undefined) void verify(entry, first);
+  }, [entry, keys.data]);
+
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    if (lookup.trim() === '') {
+      setError(new ApiError('enter a ledger index or an event id', 400, 'CLIENT', []));
+      return;
+    }
+    void verify(lookup, verifierKey);
+  };
+
+  return (
+    <Page name="ledger" title="Ledger" busy={checkpoint.loading || keys.loading}>
+      <section aria-labelledby="latest-heading">
+        <h2 id="latest-heading">Latest signed checkpoint</h2>
+        <ErrorNotice error={checkpoint.error} what="read the ledger" />
+        {checkpoint.data !== undefined && (
+          <>
+            <dl class="facts">
+              <dt>Entries</dt>
+              <dd class="number">{checkpoint.data.size}</dd>
+              <dt>Root hash</dt>
+              <dd>
+                <code class="hash">{checkpoint.data.root}</code>
+              </dd>
+              <dt>Signed</dt>
+              <dd>{formatTime(checkpoint.data.signedAt, session.timeZone, true)}</dd>
+            </dl>
+            <details>
+              <summary>The signed note, as an auditor stores it</summary>
+              <pre>{checkpoint.data.note}</pre>
+            </details>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="verify-heading">
+        <h2 id="verify-heading">Verify an entry in this browser</h2>
+        <p>
+          The browser checks the proof itself with Web Crypto: the entry's bytes hash into the checkpoint's root, and
+          the checkpoint's Ed25519 signature verifies under the key below. Replace the key with the one your
+          organisation published, so that nothing rests on this server's word.
+        </p>
+        <form onSubmit={submit} class="verify">
+          <div class="field">
+            <label for="verifier-key">Verifier key you trust</label>
+            <textarea
+              id="verifier-key"
+              rows={2}
+              spellcheck={false}
+              value={verifierKey}
+              onInput={(event) => setVerifierKey(event.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="entry-lookup">Ledger index or event id</label>
+            <input
+              id="entry-lookup"
+              type="text"
+              value={lookup}
+              spellcheck={false}
+              onInput={(event) => setLookup(event.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" disabled={working}>
+            {working ? 'Verifying…' : 'Verify inclusion'}
+          </button>
+        </form>
+        <ErrorNotice error={error} what="verify the entry" />
+        {verification !== undefined && (
+          <div class="verification" data-verified={verification.result.ok ? 'true' : 'false'} role="status">
+            <p>
+              {verification.result.ok ? (
+                <Badge tone="good" label={`Entry ${verification.entry.index} is in the signed ledger`} />
+              ) : (
+                <Badge tone="bad" label={`Entry ${verification.entry.index} did not verify`} />
+              )}
+            </p>
+            <ol class="steps">
+              {verification.result.steps.map((step) => (
+                <li key={step.label}>
+                  <Badge tone={step.ok ? 'good' : 'bad'} label={step.ok ? 'passed' : 'failed'} />{' '}
+                  <strong>{step.label}</strong>: <span class="break">{step.detail}</span>
+                </li>
+              ))}
+            </ol>
+            {verification.result.leafText !== undefined && (
+              <>
+                <h3>The entry, as its verified bytes say</h3>
+                <pre>{prettyLeaf(verification.result.leafText)}</pre>
+              </>
+            )}
+          </div>
+        )}
+      </section>
+    </Page>
+  );
+}
