@@ -42,6 +42,7 @@ export interface TestApp {
 export async function buildTestApp(
   dialect: StoreDialect,
   overrides: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+  options: { readonly dashboardDirectory?: string } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
   const catalogueDir = await mkdtemp(join(tmpdir(), 'sre-catalogue-'));
@@ -66,6 +67,7 @@ export async function buildTestApp(
     bodyLimit: config.server.bodyLimit,
     logger: undefined,
     ...appServicesOf(runtime),
+    dashboardDirectory: options.dashboardDirectory,
   });
   let counter = 0;
   return {

@@ -1,0 +1,303 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { generateNoteKey } from '../../src/ledger/index.js';
+import { browserSkipReason, checkAccessibility, launchChromium, saveScreenshot } from '../support/browser.js';
+import { type RunningServer, startBuiltServer } from '../support/cli-runner.js';
+import { EXAMPLE_CATALOGUE } from '../support/test-app.js';
+
+/**
+ * The dashboard in Debian's Chromium against a built `sre-agent serve` with the demo's catalogue and traffic, as
+ * `npm start` runs it. Each page is checked with axe-core for WCAG 2.2 AA and saved as a screenshot under
+ * test-artefacts/dashboard/.
+ */
+
+const WAIT_MS = 20_000;
+
+interface People {
+  readonly admin: string;
+  readonly requester: string;
+  readonly approver: string;
+  readonly auditor: string;
+}
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+let dataDir: string | undefined;
+let people: People | undefined;
+
+function running(): { server: RunningServer; browser: Browser; people: People } {
+  if (server === undefined || browser === undefined || people === undefined)
+    throw new Error('the dashboard is not set up');
+  return { server, browser, people };
+}
+
+async function api(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<Response> {
+  if (server === undefined) throw new Error('the server is not running');
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(30_000),
+  });
+}
+
+async function tokenFor(admin: string, name: string, role: string): Promise<string> {
+  const response = await api('POST', '/api/v1/tokens', admin, { name, role });
+  assert.equal(response.status, 201, await response.clone().text());
+  const created: { token: string } = JSON.parse(await response.text());
+  return created.token;
+}
+
+/** A fresh tab, signed in through the form as a person would. */
+async function signedIn(token: string): Promise<Page> {
+  const { server, browser } = running();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await ready(page, 'overview');
+  return page;
+}
+
+async function ready(page: Page, name: string): Promise<void> {
+  await page.locator(`main[data-page="${name}"][aria-busy="false"]`).waitFor();
+}
+
+async function open(page: Page, hash: string, name: string): Promise<void> {
+  const { server } = running();
+  await page.goto(`${server.url}/${hash}`);
+  await ready(page, name);
+}
+
+async function accessible(page: Page, name: string): Promise<void> {
+  await saveScreenshot(page, name);
+  assert.deepEqual(await checkAccessibility(page), [], `axe-core found WCAG 2.2 AA violations on ${name}`);
+}
+
+describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false, timeout: 240_000 }, () => {
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sre-dashboard-'));
+    server = await startBuiltServer(
+      [
+        '--port',
+        '0',
+        '--catalogue',
+        EXAMPLE_CATALOGUE,
+        '--data-dir',
+        dataDir,
+        '--bootstrap-admin-token',
+        '--demo-traffic',
+      ],
+      { SRE_AGENT_SLO_EVALUATION_INTERVAL: '5s' },
+    );
+    const admin = /\n {2}(sre_[A-Za-z0-9_-]{43})\n/.exec(server.stderr())?.[1];
+    assert.ok(admin !== undefined, server.stderr());
+    people = {
+      admin,
+      requester: await tokenFor(admin, 'aisha.khan', 'admin'),
+      approver: await tokenFor(admin, 'tom.whitfield', 'approver'),
+      auditor: await tokenFor(admin, 'ada.auditor', 'auditor'),
+    };
+    const declared = await api('POST', '/api/v1/incidents', admin, {
+      title: 'Card authorisations failing',
+      services: ['card-payments-gateway'],
+    });
+    assert.equal(declared.status, 201, await declared.clone().text());
+    const change = await api('POST', '/api/v1/changes', people.requester, {
+      type: 'normal',
+      title: 'Rotate the card scheme TLS certificate',
+      description: 'Replace the certificate presented to the card scheme before it expires.',
+      reason: 'The current certificate expires on 14 December.',
+      services: ['card-payments-gateway'],
+      implementer: 'liam.oconnor',
+      plannedWindow: { start: '2026-12-08T09:00:00Z', end: '2026-12-08T12:00:00Z' },
+      securityImpact: 'New key pair generated in the HSM.',
+      testEvidence: 'Handshake tested against the certification environment.',
+      rollbackPlan: 'Re-install the previous certificate (about 5 minutes).',
+    });
+    assert.equal(change.status, 201, await change.clone().text());
+    assert.equal((await api('POST', '/api/v1/changes/CHG-1/submit', people.requester, {})).status, 200);
+    assert.equal((await api('GET', '/api/v1/gate?service=card-payments-gateway&change=CHG-1', admin)).status, 200);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('signs in with a token typed into the form, kept in session storage and never in a URL', async () => {
+    const { server, people } = running();
+    const context = await running().browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(`${server.url}/`);
+    await ready(page, 'sign-in');
+    await accessible(page, 'sign-in');
+
+    await page.getByLabel('API token').fill('sre_not_a_real_token_at_all_0000000000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /Could not sign in/);
+
+    await page.getByLabel('API token').fill(people.requester);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await ready(page, 'overview');
+    assert.ok(!page.url().includes(people.requester));
+    assert.equal(await page.evaluate('sessionStorage.getItem("sre-agent.token")'), people.requester);
+    assert.equal(await page.evaluate('localStorage.length'), 0);
+    assert.match((await page.locator('header').textContent()) ?? '', /Signed in as aisha\.khan \(admin\)/);
+    await context.close();
+  });
+
+  test('the overview shows services by tier, the open incident with its clocks, waiting changes, freezes and the checkpoint', async () => {
+    const page = await signedIn(running().people.requester);
+    assert.equal(await page.locator('[data-service-row]').count(), 15);
+    const gateway = page.locator('[data-service-row="card-payments-gateway"]');
+    assert.match((await gateway.textContent()) ?? '', /Tier|%|No data|Within objective|Burning|Budget/);
+    const incident = page.locator('[data-incident="INC-1"]');
+    assert.match((await incident.textContent()) ?? '', /Card authorisations failing/);
+    assert.match((await incident.textContent()) ?? '', /SEV\d/);
+    assert.match(
+      (await incident.locator('[data-clock="uk-impact-tolerance:impact-tolerance"]').textContent()) ?? '',
+      /UTC/,
+    );
+    assert.match(
+      (await page.locator('#waiting-changes').locator('..').textContent()) ?? '',
+      /CHG-1: Rotate the card scheme/,
+    );
+    assert.match(
+      (await page.locator('#freezes').locator('..').textContent()) ?? '',
+      /black-friday-2026|No freeze window/,
+    );
+    assert.match((await page.locator('#checkpoint').locator('..').textContent()) ?? '', /Root hash[0-9a-f]{64}/);
+    await accessible(page, 'overview');
+    await page.context().close();
+  });
+
+  test('an incident shows each clock due in Europe/London and UTC with time left, and a classification starts the DORA clocks', async () => {
+    const page = await signedIn(running().people.requester);
+    await page.getByRole('link', { name: 'INC-1: Card authorisations failing' }).first().click();
+    await ready(page, 'incident');
+    const tolerance = page.locator('main [data-clock="uk-impact-tolerance:impact-tolerance"]');
+    const cells = await tolerance.locator('td').allTextContents();
+    assert.match(cells[0] ?? '', /pending$/);
+    assert.match(cells[1] ?? '', /^\d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d (GMT|BST)$/);
+    assert.match(cells[2] ?? '', /^\d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d UTC$/);
+    assert.match(cells[3] ?? '', /^in 1 h 5\d min$/);
+    assert.equal(
+      await page.locator('main [data-clock="dora:initial"]').count(),
+      0,
+      'DORA clocks wait for a classification',
+    );
+
+    await page.getByLabel(/Major ICT-related incident under DORA/).check();
+    await page.getByLabel('Root cause (the same words link recurring incidents)').fill('expired scheme certificate');
+    await page.getByRole('button', { name: 'Record classification' }).click();
+    await page.getByRole('status').filter({ hasText: 'Classification recorded' }).waitFor();
+    const initial = page.locator('main [data-clock="dora:initial"]');
+    await initial.waitFor();
+    const doraCells = await initial.locator('td').allTextContents();
+    assert.match(doraCells[1] ?? '', /(GMT|BST)$/);
+    assert.match(doraCells[2] ?? '', /UTC$/);
+    assert.match(doraCells[3] ?? '', /^in \d+ (d|h|min) /);
+    await accessible(page, 'incident');
+
+    const review = page.getByRole('button', { name: 'Download Markdown of the post-incident review' });
+    const [download] = await Promise.all([page.waitForEvent('download'), review.click()]);
+    assert.equal(download.suggestedFilename(), 'INC-1-review.md');
+    await page.context().close();
+  });
+
+  test('the requester is refused by the server and told why; an independent approver approves', async () => {
+    const { people } = running();
+    const requester = await signedIn(people.requester);
+    await open(requester, '#/changes/CHG-1', 'change');
+    assert.match((await requester.locator('main').textContent()) ?? '', /tier 1 service card-payments-gateway: \+3/);
+    await requester.getByRole('button', { name: 'Approve CHG-1' }).click();
+    const refusal = requester.locator('[data-refusal]');
+    await refusal.waitFor();
+    assert.match((await refusal.textContent()) ?? '', /aisha\.khan requested this change and so cannot approve it/);
+    await accessible(requester, 'change-refused');
+    await requester.getByRole('button', { name: 'Sign out' }).click();
+    await ready(requester, 'sign-in');
+    assert.equal(await requester.evaluate('sessionStorage.getItem("sre-agent.token")'), null);
+    await requester.context().close();
+
+    const approver = await signedIn(people.approver);
+    await open(approver, '#/changes/CHG-1', 'change');
+    await approver.getByRole('button', { name: 'Approve CHG-1' }).click();
+    await approver.getByRole('status').filter({ hasText: 'Your approval is recorded' }).waitFor();
+    await approver.locator('main').getByText('tom.whitfield', { exact: false }).first().waitFor();
+    await approver.context().close();
+
+    const change: { approvals: Array<{ approver: string }> } = JSON.parse(
+      await (await api('GET', '/api/v1/changes/CHG-1', people.admin)).text(),
+    );
+    assert.deepEqual(
+      change.approvals.map((approval) => approval.approver),
+      ['token:tom.whitfield'],
+    );
+    const entries: { items: Array<{ event: { type: string; actor: string } }> } = JSON.parse(
+      await (await api('GET', '/api/v1/ledger/entries?start=0', people.admin)).text(),
+    );
+    assert.ok(
+      entries.items.some(
+        (entry) => entry.event.type === 'change.approval_refused' && entry.event.actor === 'token:aisha.khan',
+      ),
+      'the refused attempt is in the ledger',
+    );
+  });
+
+  test('the changes list, the incidents list and a service page with its charts and dependency graph', async () => {
+    const page = await signedIn(running().people.approver);
+    await open(page, '#/changes', 'changes');
+    assert.equal(await page.locator('[data-change="CHG-1"]').count(), 1);
+    await accessible(page, 'changes');
+    await open(page, '#/incidents', 'incidents');
+    await accessible(page, 'incidents');
+    await open(page, '#/services/card-payments-gateway', 'service');
+    await page.locator('[data-slo] canvas').first().waitFor();
+    assert.ok((await page.locator('[data-slo]').count()) >= 1);
+    assert.ok((await page.locator('.graph a').count()) >= 3, 'its dependencies are drawn as links');
+    await page.getByLabel('Chart range').selectOption('7d');
+    await page
+      .getByRole('heading', { name: /SLI, last 7 days/ })
+      .first()
+      .waitFor();
+    await accessible(page, 'service');
+    await page.context().close();
+  });
+
+  test('an auditor verifies an inclusion proof in the browser, and a key the log never used fails', async () => {
+    const page = await signedIn(running().people.auditor);
+    await open(page, '#/ledger', 'ledger');
+    await page.getByLabel('Ledger index or event id').fill('1');
+    await page.getByRole('button', { name: 'Verify inclusion' }).click();
+    await page.locator('[data-verified="true"]').waitFor();
+    const steps = (await page.locator('.steps').textContent()) ?? '';
+    for (const step of ['Verifier key', 'Checkpoint signature', 'Leaf hash', 'Inclusion proof'])
+      assert.ok(steps.includes(step), steps);
+    assert.match((await page.locator('.verification pre').textContent()) ?? '', /"seq": "1"/);
+    await accessible(page, 'ledger');
+
+    await page.getByLabel('Verifier key you trust').fill(generateNoteKey('sre-agent.local/ledger').verifierKey);
+    await page.getByRole('button', { name: 'Verify inclusion' }).click();
+    await page.locator('[data-verified="false"]').waitFor();
+    assert.match(
+      (await page.locator('.steps').textContent()) ?? '',
+      /Checkpoint signature: no signature by sre-agent\.local\/ledger verifies/,
+    );
+    await page.context().close();
+  });
+});
