@@ -28,13 +28,16 @@ export function dashboardAvailable(directory: string): boolean {
   return existsSync(join(directory, 'index.html'));
 }
 
-/** Serves the built dashboard (`dist/web`) at `/`, only the files that exist: anything else is the API's 404. */
+/**
+ * Serves the built dashboard (`dist/web`) at `/`: whatever files are there when asked, so a rebuild takes effect
+ * without a restart; a path with no file is the API's 404.
+ */
 export function dashboardRoutes(directory: string): FastifyPluginAsync {
   return async (app) => {
     await app.register(fastifyStatic, {
       root: directory,
       prefix: '/',
-      wildcard: false,
+      wildcard: true,
       index: ['index.html'],
       cacheControl: false,
       setHeaders: (response, path) => {
