@@ -201,6 +201,15 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
       'DORA clocks wait for a classification',
     );
 
+    await page.getByRole('button', { name: 'Acknowledge INC-1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Acknowledged.' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Acknowledged' }).waitFor();
+    await page.getByLabel('Status update').fill('Rolled back the scheme certificate; declines are falling.');
+    await page.getByLabel('New status (optional)').selectOption('monitoring');
+    await page.getByRole('button', { name: 'Post update' }).click();
+    await page.getByRole('status').filter({ hasText: 'Update posted.' }).waitFor();
+    await page.locator('main > p .badge', { hasText: 'monitoring' }).waitFor();
+
     await page.getByLabel(/Major ICT-related incident under DORA/).check();
     await page.getByLabel('Root cause (the same words link recurring incidents)').fill('expired scheme certificate');
     await page.getByRole('button', { name: 'Record classification' }).click();

@@ -9,6 +9,7 @@ import { formatTime, formatUtc } from '../format.js';
 import { can, REFRESH_MS, useLoad, useSession } from '../hooks.js';
 import { downloadText } from '../lib/download.js';
 import { ClassificationForm } from './classification-form.js';
+import { IncidentActions } from './incident-actions.js';
 
 const REPORTS = [
   { kind: 'review', label: 'Post-incident review' },
@@ -131,6 +132,7 @@ export function IncidentPage({ id }: { readonly id: string }) {
             Declared {formatTime(data.declaredAt, session.timeZone)} by {data.declaredBy} ({data.origin})
           </p>
           {data.summary !== undefined && <p>{data.summary}</p>}
+          {can(session, 'incidents:respond') && <IncidentActions incident={data} onChanged={reloadAll} />}
 
           <section aria-labelledby="clocks-heading">
             <h2 id="clocks-heading">Regulatory clocks</h2>
