@@ -136,7 +136,7 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('signs in with a token typed into the form, kept in session storage and never in a URL', async () => {
+  test('signs in by keyboard with a token typed into the form, kept in session storage and never in a URL', async () => {
     const { server, people } = running();
     const context = await running().browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -150,9 +150,24 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     await page.getByRole('alert').waitFor();
     assert.match((await page.getByRole('alert').textContent()) ?? '', /Could not sign in/);
 
-    await page.getByLabel('API token').fill(people.requester);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // By keyboard alone: into the field, type, Enter; then the skip link takes focus to the page's heading.
+    await page.getByLabel('API token').fill('');
+    await page.getByLabel('API token').focus();
+    await page.keyboard.type(people.requester);
+    await page.keyboard.press('Enter');
     await ready(page, 'overview');
+    const focused = 'document.activeElement.tagName + " " + document.activeElement.textContent';
+    assert.equal(await page.evaluate(focused), 'H1 Overview', 'a new page puts focus on its heading');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(focused), 'A INC-1: Card authorisations failing');
+    await page.keyboard.press('Enter');
+    await ready(page, 'incident');
+    assert.equal(await page.evaluate(focused), 'H1 INC-1: Card authorisations failing');
+    const skip = page.getByRole('button', { name: 'Skip to main content' });
+    await skip.focus();
+    assert.ok(await skip.isVisible(), 'the skip link shows when it has focus');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(focused), 'H1 INC-1: Card authorisations failing');
     assert.ok(!page.url().includes(people.requester));
     assert.equal(await page.evaluate('sessionStorage.getItem("sre-agent.token")'), people.requester);
     assert.equal(await page.evaluate('localStorage.length'), 0);
