@@ -22,6 +22,7 @@ interface People {
   readonly requester: string;
   readonly approver: string;
   readonly auditor: string;
+  readonly viewer: string;
 }
 
 let server: RunningServer | undefined;
@@ -106,6 +107,7 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
       requester: await tokenFor(admin, 'aisha.khan', 'admin'),
       approver: await tokenFor(admin, 'tom.whitfield', 'approver'),
       auditor: await tokenFor(admin, 'ada.auditor', 'auditor'),
+      viewer: await tokenFor(admin, 'victor.viewer', 'viewer'),
     };
     const declared = await api('POST', '/api/v1/incidents', admin, {
       title: 'Card authorisations failing',
@@ -197,6 +199,15 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     );
     assert.match((await page.locator('#checkpoint').locator('..').textContent()) ?? '', /Root hash[0-9a-f]{64}/);
     await accessible(page, 'overview');
+
+    await page.getByLabel('Filter by service or team').fill('ledger');
+    await page.getByText('2 of 15 services shown').waitFor();
+    assert.deepEqual(
+      await page
+        .locator('[data-service-row]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-service-row'))),
+      ['core-ledger', 'reporting-warehouse'],
+    );
     await page.context().close();
   });
 
@@ -300,6 +311,19 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
       .first()
       .waitFor();
     await accessible(page, 'service');
+    await page.context().close();
+  });
+
+  test('a viewer sees what the role may read, and is told what it may not', async () => {
+    const { people } = running();
+    const page = await signedIn(people.viewer);
+    const checkpoint = page.locator('#checkpoint').locator('..');
+    await checkpoint.getByRole('alert').waitFor();
+    assert.match((await checkpoint.textContent()) ?? '', /Not allowed to read the ledger/);
+    await accessible(page, 'overview-viewer');
+    await open(page, '#/changes/CHG-1', 'change');
+    assert.equal(await page.getByRole('button', { name: 'Approve CHG-1' }).count(), 0);
+    await page.getByText('Your role (viewer) may not approve changes.').waitFor();
     await page.context().close();
   });
 

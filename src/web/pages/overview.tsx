@@ -1,3 +1,4 @@
+import { useMemo, useState } from 'preact/hooks';
 import { query, request } from '../api.js';
 import type { Change, Checkpoint, Clocks, FreezeWindow, IncidentSummary, Items, Service, Slo } from '../api-types.js';
 import { ClockTable } from '../components/clock-table.js';
@@ -119,6 +120,28 @@ export function OverviewPage() {
     'checkpoint',
     REFRESH_MS,
   );
+  const [filter, setFilter] = useState('');
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const shown = useMemo(() => {
+    if (services.data === undefined) return undefined;
+    const words = filter.trim().toLowerCase();
+    let total = 0;
+    let count = 0;
+    const tiers: Array<[number, ServiceRow[]]> = [];
+    for (const [tier, rows] of services.data) {
+      total += rows.length;
+      const kept = rows.filter(({ service, slos }) => {
+        if (problemsOnly && !['bad', 'warn'].includes(serviceHealth(slos).tone)) return false;
+        if (words === '') return true;
+        return [service.name, service.displayName ?? '', service.team].some((text) =>
+          text.toLowerCase().includes(words),
+        );
+      });
+      count += kept.length;
+      if (kept.length > 0) tiers.push([tier, kept]);
+    }
+    return { tiers, count, total };
+  }, [services.data, filter, problemsOnly]);
   const busy = services.loading || incidents.loading || changes.loading || freezes.loading || checkpoint.loading;
   const inForce = freezes.data?.items.filter((freeze) => freeze.activeNow) ?? [];
 
@@ -216,12 +239,34 @@ export function OverviewPage() {
 
       <section aria-labelledby="services">
         <h2 id="services">Services by tier</h2>
+        <div class="filters">
+          <div class="field">
+            <label for="service-filter">Filter by service or team</label>
+            <input
+              id="service-filter"
+              type="search"
+              value={filter}
+              onInput={(event) => setFilter(event.currentTarget.value)}
+            />
+          </div>
+          <div class="check">
+            <input
+              id="problems-only"
+              type="checkbox"
+              checked={problemsOnly}
+              onChange={(event) => setProblemsOnly(event.currentTarget.checked)}
+            />
+            <label for="problems-only">Only services burning budget or low on it</label>
+          </div>
+        </div>
+        <p class="small muted" role="status">
+          {shown === undefined ? '' : `${shown.count} of ${shown.total} services shown`}
+        </p>
         <ErrorNotice error={services.error} what="load services" />
         {services.loading && <Loading what="services" />}
-        {services.data !== undefined &&
-          [...services.data.entries()].map(([tier, rows]) => (
-            <TierTable key={tier} tier={tier} rows={rows} timeZone={session.timeZone} />
-          ))}
+        {shown?.tiers.map(([tier, rows]) => (
+          <TierTable key={tier} tier={tier} rows={rows} timeZone={session.timeZone} />
+        ))}
       </section>
     </Page>
   );
