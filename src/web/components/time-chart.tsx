@@ -33,7 +33,7 @@ function timeAxisFormatter(spanMs: number, timeZone: string): (milliseconds: num
   const options: Intl.DateTimeFormatOptions =
     spanMs <= DAY_MS
       ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-      : spanMs <= 7 * DAY_MS
+      : spanMs <= 2 * DAY_MS
         ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
         : { day: 'numeric', month: 'short' };
   const format = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
@@ -81,11 +81,13 @@ export function TimeChart({
             width: 2,
             ...(line.dashed === true ? { dash: [6, 4] } : {}),
             spanGaps: false,
-            value: (_chart: uPlot, value: number | null) => line.format(value),
+            // The legend shows the value under the cursor; with no cursor on the chart there is none to show.
+            value: (_chart: uPlot, value: number | null) => (value === null ? '—' : line.format(value)),
           })),
         ],
         axes: [
           {
+            space: 90,
             values: (_chart, ticks) => {
               const label = timeAxisFormatter((times.at(-1) ?? 0) - (times[0] ?? 0), timeZone);
               return ticks.map((tick) => label(tick * 1000));
