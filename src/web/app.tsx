@@ -4,6 +4,7 @@ import type { Me, Organisation } from './api-types.js';
 import { ErrorNotice, Loading } from './components/page.js';
 import { DEFAULT_TIME_ZONE } from './format.js';
 import { type Session, SessionContext, useLoad } from './hooks.js';
+import { parseRoute, type Route } from './lib/routes.js';
 import { ChangePage } from './pages/change.js';
 import { ChangesPage } from './pages/changes.js';
 import { IncidentPage } from './pages/incident.js';
@@ -13,36 +14,6 @@ import { NotFound } from './pages/not-found.js';
 import { OverviewPage } from './pages/overview.js';
 import { ServicePage } from './pages/service.js';
 import { SignIn } from './pages/sign-in.js';
-
-export type Route =
-  | { readonly page: 'overview' }
-  | { readonly page: 'service'; readonly name: string }
-  | { readonly page: 'incidents' }
-  | { readonly page: 'incident'; readonly id: string }
-  | { readonly page: 'changes' }
-  | { readonly page: 'change'; readonly id: string }
-  | { readonly page: 'ledger'; readonly entry: string | undefined }
-  | { readonly page: 'not-found'; readonly path: string };
-
-/** Routes live in the fragment (`#/incidents/INC-1`), so the server serves one page and never sees them. */
-export function parseRoute(hash: string): Route {
-  const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
-  const parts = path
-    .split('/')
-    .filter((part) => part !== '')
-    .map(decodeURIComponent);
-  const [first, second] = parts;
-  if (parts.length === 0) return { page: 'overview' };
-  if (first === 'services' && second !== undefined && parts.length === 2) return { page: 'service', name: second };
-  if (first === 'incidents' && parts.length === 1) return { page: 'incidents' };
-  if (first === 'incidents' && second !== undefined && parts.length === 2) return { page: 'incident', id: second };
-  if (first === 'changes' && parts.length === 1) return { page: 'changes' };
-  if (first === 'changes' && second !== undefined && parts.length === 2) return { page: 'change', id: second };
-  if (first === 'ledger' && parts.length === 1) {
-    return { page: 'ledger', entry: new URLSearchParams(search).get('entry') ?? undefined };
-  }
-  return { page: 'not-found', path };
-}
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));

@@ -1,6 +1,7 @@
 /** Status shown as words with a colour and a symbol: never colour alone (WCAG 1.4.1). */
+import type { Tone } from '../lib/tone.js';
 
-export type Tone = 'good' | 'warn' | 'bad' | 'neutral' | 'info';
+export { clockTone, decisionTone, riskTone, severityTone, type Tone } from '../lib/tone.js';
 
 const SYMBOL: Record<Tone, string> = { good: '✓', warn: '!', bad: '✕', neutral: '–', info: 'i' };
 
@@ -11,38 +12,6 @@ export function Badge({ tone, label }: { readonly tone: Tone; readonly label: st
       {label}
     </span>
   );
-}
-
-const CLOCK_TONES: Record<string, Tone> = {
-  pending: 'info',
-  'at-risk': 'warn',
-  due: 'bad',
-  missed: 'bad',
-  met: 'good',
-  'awaiting-anchor': 'neutral',
-  'not-applicable': 'neutral',
-};
-
-export function clockTone(status: string): Tone {
-  return CLOCK_TONES[status] ?? 'neutral';
-}
-
-const SEVERITY_TONES: Record<string, Tone> = { SEV1: 'bad', SEV2: 'bad', SEV3: 'warn', SEV4: 'info', SEV5: 'neutral' };
-
-export function severityTone(severity: string): Tone {
-  return SEVERITY_TONES[severity] ?? 'neutral';
-}
-
-const DECISION_TONES: Record<string, Tone> = { allow: 'good', hold: 'warn', deny: 'bad' };
-
-export function decisionTone(decision: string): Tone {
-  return DECISION_TONES[decision] ?? 'neutral';
-}
-
-const RISK_TONES: Record<string, Tone> = { low: 'good', medium: 'warn', high: 'bad', critical: 'bad' };
-
-export function riskTone(level: string): Tone {
-  return RISK_TONES[level] ?? 'neutral';
 }
 
 /** A budget bar beside its number; the bar is decoration, the number is the information. */

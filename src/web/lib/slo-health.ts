@@ -1,5 +1,5 @@
 import type { Slo } from '../api-types.js';
-import type { Tone } from '../components/status.js';
+import type { Tone } from './tone.js';
 
 export interface SloHealth {
   readonly tone: Tone;
