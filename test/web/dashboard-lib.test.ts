@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Slo } from '../../src/web/api-types.js';
 import { formatDuration, formatPercent, formatTime, formatTimeLeft, formatUtc } from '../../src/web/format.js';
 import { parseRoute } from '../../src/web/lib/routes.js';
+import { safeHttpUrl } from '../../src/web/lib/safe-url.js';
 import { serviceHealth, sloHealth } from '../../src/web/lib/slo-health.js';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/);
@@ -121,5 +122,23 @@ describe('SLO health on the overview', () => {
     assert.equal(health.label, 'Burning: ticket');
     assert.equal(health.budgetRemaining, 0.6);
     assert.equal(serviceHealth([]).label, 'No SLO');
+  });
+});
+
+describe('links from alert annotations', () => {
+  test('only http and https URLs become links', () => {
+    assert.equal(safeHttpUrl('https://runbooks.example/payments'), 'https://runbooks.example/payments');
+    assert.equal(safeHttpUrl('http://wiki.internal/runbook'), 'http://wiki.internal/runbook');
+    for (const unsafe of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<script>1</script>',
+      'vbscript:x',
+      'not a url',
+      '',
+    ]) {
+      assert.equal(safeHttpUrl(unsafe), undefined, unsafe);
+    }
+    assert.equal(safeHttpUrl(undefined), undefined);
   });
 });

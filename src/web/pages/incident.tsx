@@ -8,6 +8,7 @@ import { Badge, severityTone } from '../components/status.js';
 import { formatTime, formatUtc } from '../format.js';
 import { can, REFRESH_MS, useLoad, useSession } from '../hooks.js';
 import { downloadText } from '../lib/download.js';
+import { safeHttpUrl } from '../lib/safe-url.js';
 import { ClassificationForm } from './classification-form.js';
 import { IncidentActions } from './incident-actions.js';
 
@@ -262,10 +263,10 @@ export function IncidentPage({ id }: { readonly id: string }) {
                       <td>{formatTime(alert.firedAt, session.timeZone, true)}</td>
                       <td>
                         {alert.annotations.summary ?? alert.annotations.description ?? ''}
-                        {alert.enrichment?.runbook !== undefined && (
+                        {safeHttpUrl(alert.enrichment?.runbook) !== undefined && (
                           <>
                             {' '}
-                            (<a href={alert.enrichment.runbook}>runbook</a>)
+                            (<a href={safeHttpUrl(alert.enrichment?.runbook)}>runbook</a>)
                           </>
                         )}
                       </td>

@@ -16,6 +16,7 @@ import { Badge, BudgetBar, riskTone, severityTone } from '../components/status.j
 import { type ChartSeries, TimeChart } from '../components/time-chart.js';
 import { formatBurnRate, formatMinutes, formatPercent, formatTime } from '../format.js';
 import { REFRESH_MS, useLoad, useSession } from '../hooks.js';
+import { safeHttpUrl } from '../lib/safe-url.js';
 import { sloHealth } from '../lib/slo-health.js';
 
 const MINUTE = 60_000;
@@ -275,7 +276,13 @@ export function ServicePage({ name }: { readonly name: string }) {
             <dt>Regulatory scope</dt>
             <dd>{data.regulatoryScope?.join(', ') || 'none'}</dd>
             <dt>Runbook</dt>
-            <dd>{data.runbook === undefined ? 'none' : <a href={data.runbook}>{data.runbook}</a>}</dd>
+            <dd>
+              {safeHttpUrl(data.runbook) === undefined ? (
+                (data.runbook ?? 'none')
+              ) : (
+                <a href={safeHttpUrl(data.runbook)}>{data.runbook}</a>
+              )}
+            </dd>
           </dl>
 
           <section aria-labelledby="slos">
