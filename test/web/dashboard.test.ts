@@ -339,6 +339,28 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     assert.match((await page.locator('.verification pre').textContent()) ?? '', /"seq": "1"/);
     await accessible(page, 'ledger');
 
+    const newest = page.locator('#recent-heading').locator('..').locator('tbody tr');
+    const indexes = (await newest.locator('th').allTextContents()).map(Number);
+    const head: { size: string } = JSON.parse(
+      await (await api('GET', '/api/v1/ledger/entries?start=0&end=0', running().people.admin)).text(),
+    );
+    const newestIndex = indexes[0] ?? -1;
+    assert.ok(newestIndex >= 0 && newestIndex < Number(head.size), `newest entries: ${indexes.join(', ')}`);
+    assert.equal(indexes.length, Math.min(20, newestIndex + 1), `newest entries: ${indexes.join(', ')}`);
+    assert.deepEqual(
+      indexes,
+      indexes.map((_, i) => newestIndex - i),
+      'newest first, one after another',
+    );
+    const declared = newest.filter({ hasText: 'incident.declared' });
+    const index = (await declared.locator('th').textContent()) ?? '';
+    await declared.getByRole('button', { name: `Verify entry ${index}` }).click();
+    await page
+      .locator('[data-verified="true"]')
+      .filter({ hasText: `Entry ${index} is in the signed ledger` })
+      .waitFor();
+    assert.match((await page.locator('.verification pre').textContent()) ?? '', /"type": "incident\.declared"/);
+
     await page.getByLabel('Verifier key you trust').fill(generateNoteKey('sre-agent.local/ledger').verifierKey);
     await page.getByRole('button', { name: 'Verify inclusion' }).click();
     await page.locator('[data-verified="false"]').waitFor();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query, request } from '../api.js';
 import type { Checkpoint, LedgerEntry } from '../api-types.js';
 import { ErrorNotice, Page } from '../components/page.js';
@@ -53,6 +53,17 @@ async function verifyEntry(indexOrId: string, verifierKey: string): Promise<Veri
   return { entry, result };
 }
 
+const RECENT = 20n;
+
+/** The newest entries, newest first: the head's size says where the end is. */
+async function loadRecent(): Promise<LedgerEntry[]> {
+  const head = await request<{ size: string; items: LedgerEntry[] }>('/api/v1/ledger/entries?start=0&end=0');
+  const size = BigInt(head.size);
+  const start = size > RECENT ? size - RECENT : 0n;
+  const page = await request<{ items: LedgerEntry[] }>(`/api/v1/ledger/entries${query({ start: String(start) })}`);
+  return [...page.items].reverse();
+}
+
 export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
   const session = useSession();
   const checkpoint = useLoad(
@@ -61,11 +72,17 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
     REFRESH_MS,
   );
   const keys = useLoad(() => request<{ keys: string[] }>('/api/v1/ledger/keys'), 'keys');
+  const recent = useLoad(loadRecent, 'recent', REFRESH_MS);
   const [verifierKey, setVerifierKey] = useState('');
   const [lookup, setLookup] = useState(entry ?? '');
   const [verification, setVerification] = useState<Verification | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [working, setWorking] = useState(false);
+  const result = useRef<HTMLDivElement>(null);
+  // A verification started from the table below shows its result above: bring it into view.
+  useEffect(() => {
+    if (verification !== undefined) result.current?.scrollIntoView({ block: 'nearest' });
+  }, [verification]);
 
   useEffect(() => {
     const first = keys.data?.keys[0];
@@ -101,7 +118,7 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
   };
 
   return (
-    <Page name="ledger" title="Ledger" busy={checkpoint.loading || keys.loading}>
+    <Page name="ledger" title="Ledger" busy={checkpoint.loading || keys.loading || recent.loading}>
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading">Latest signed checkpoint</h2>
         <ErrorNotice error={checkpoint.error} what="read the ledger" />
@@ -159,7 +176,12 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
         </form>
         <ErrorNotice error={error} what="verify the entry" />
         {verification !== undefined && (
-          <div class="verification" data-verified={verification.result.ok ? 'true' : 'false'} role="status">
+          <div
+            ref={result}
+            class="verification"
+            data-verified={verification.result.ok ? 'true' : 'false'}
+            role="status"
+          >
             <p>
               {verification.result.ok ? (
                 <Badge tone="good" label={`Entry ${verification.entry.index} is in the signed ledger`} />
@@ -182,6 +204,53 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
               </>
             )}
           </div>
+        )}
+      </section>
+
+      <section aria-labelledby="recent-heading">
+        <h2 id="recent-heading">Newest entries</h2>
+        <ErrorNotice error={recent.error} what="read the newest entries" />
+        {recent.data !== undefined && (
+          <table class="compact">
+            <thead>
+              <tr>
+                <th scope="col">Index</th>
+                <th scope="col">Time</th>
+                <th scope="col">Event</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Proof</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.data.map((item) => (
+                <tr key={item.index}>
+                  <th scope="row" class="number">
+                    {item.index}
+                  </th>
+                  <td>{formatTime(item.event.time, session.timeZone, true)}</td>
+                  <td>
+                    <code>{item.event.type}</code>
+                  </td>
+                  <td>{item.event.subject}</td>
+                  <td>{item.event.actor}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={working}
+                      onClick={() => {
+                        setLookup(item.index);
+                        void verify(item.index, verifierKey);
+                      }}
+                    >
+                      Verify<span class="visually-hidden"> entry {item.index}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
     </Page>
