@@ -57,6 +57,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
       { details },
     );
   } else if (isFastifyError(error)) known = fromFastify(error);
+  if (known === undefined) known = fromClientStatus(error);
 
   if (known === undefined) {
     request.log.error({ err: error, reqId: request.id }, 'request failed');
@@ -93,6 +94,19 @@ function jsonPath(context: string, instancePath: string): string {
     .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
     .join('');
   return context === 'body' ? `$${segments}` : `${context}${segments}`;
+}
+
+/**
+ * Errors from plugins that carry an HTTP status of their own (the static file server's, for a path that climbs out of
+ * its folder): a 404 stays a 404, any other 4xx is a malformed request. Their own messages are not passed on.
+ */
+function fromClientStatus(error: unknown): BaseError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const status = 'statusCode' in error ? error.statusCode : 'status' in error ? error.status : undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return status === 404
+    ? new NotFoundError('nothing is served at this path')
+    : new InputError('the request is malformed');
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

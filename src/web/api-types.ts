@@ -53,6 +53,7 @@ export interface SloStatus {
   readonly sli: number | null;
   readonly budgetRemaining: number | null;
   readonly budgetRemainingMinutes: number | null;
+  readonly periodStart?: string;
   readonly burnRates: Readonly<Record<string, number | null>>;
   readonly tiers: ReadonlyArray<SloTier>;
 }
@@ -142,6 +143,8 @@ export interface Clock {
   readonly status: string;
   readonly reason?: string;
   readonly dueAt?: string;
+  readonly submittedAt?: string;
+  readonly reliefApplied?: boolean;
   readonly anchor?: { readonly description: string; readonly at: string };
   readonly toleranceMs?: number;
   readonly fractionOfTolerance?: number;
@@ -191,10 +194,11 @@ export interface Change {
     readonly reason: string;
     readonly services: ReadonlyArray<string>;
     readonly implementer: string;
-    readonly plannedWindow?: { readonly start: string; readonly end: string };
-    readonly rollbackPlan?: string;
-    readonly testEvidence?: string;
-    readonly securityImpact?: string;
+    /** The server stores what a change leaves out as null. */
+    readonly plannedWindow?: { readonly start: string; readonly end: string } | null;
+    readonly rollbackPlan?: string | null;
+    readonly testEvidence?: string | null;
+    readonly securityImpact?: string | null;
   };
   readonly contentHash: string;
   readonly requester: string;

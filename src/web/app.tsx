@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useErrorBoundary, useState } from 'preact/hooks';
 import { forgetToken, onSignedOut, request, storedToken } from './api.js';
 import type { Me, Organisation } from './api-types.js';
 import { ErrorNotice, Loading } from './components/page.js';
@@ -31,6 +31,27 @@ const NAV = [
   { href: '#/changes', label: 'Changes', pages: ['changes', 'change'] },
   { href: '#/ledger', label: 'Ledger', pages: ['ledger'] },
 ] as const;
+
+/** A page that fails to render says so, and the rest of the dashboard goes on working. */
+function Guarded({ route }: { readonly route: Route }) {
+  const [error, reset] = useErrorBoundary();
+  // A new route clears the failure of the last one.
+  useEffect(() => reset(), [route]);
+  if (error !== undefined) {
+    return (
+      <main id="main" data-page="failed" aria-busy="false">
+        <h1>This page could not be shown</h1>
+        <div class="notice notice-error" role="alert">
+          {error instanceof Error ? error.message : String(error)}
+        </div>
+        <p>
+          Go back to the <a href="#/">overview</a>. The API and the CLI give the same facts.
+        </p>
+      </main>
+    );
+  }
+  return <CurrentPage route={route} />;
+}
 
 function CurrentPage({ route }: { readonly route: Route }) {
   switch (route.page) {
@@ -120,7 +141,7 @@ function SignedIn({ onSignOut }: { readonly onSignOut: () => void }) {
         </main>
       ) : (
         <SessionContext.Provider value={session.data}>
-          <CurrentPage route={route} />
+          <Guarded route={route} />
         </SessionContext.Provider>
       )}
       <footer class="bottom">

@@ -41,31 +41,49 @@ function asApiError(error: unknown): ApiError {
 }
 
 /**
- * Loads once, then again every `refreshMs` while the tab is visible. Earlier data stays on screen while a refresh is
- * in flight, so nothing flickers; a refresh that fails keeps the data and shows the error beside it.
+ * Loads once, then again every `refreshMs` while the tab is visible. Data belongs to its key: when the key changes
+ * (another range, another filter) the earlier data is dropped, not shown under the new heading. A refresh keeps the
+ * data on screen while it runs, and a failed refresh keeps it beside the error. A poll is skipped while the last
+ * request is still out, so an old answer never overwrites a newer one.
  */
 export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: ApiError | undefined; loading: boolean }>({
-    data: undefined,
-    error: undefined,
-    loading: true,
-  });
+  const [state, setState] = useState<{
+    key: string;
+    data: T | undefined;
+    error: ApiError | undefined;
+    loading: boolean;
+  }>({ key, data: undefined, error: undefined, loading: true });
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
 
   useEffect(() => {
     let cancelled = false;
-    setState((before) => (before.data === undefined ? { ...before, loading: true } : before));
+    let inFlight = false;
+    setState((before) => (before.key === key ? before : { key, data: undefined, error: undefined, loading: true }));
     const run = (): void => {
-      loadRef.current().then(
-        (data) => {
-          if (!cancelled) setState({ data, error: undefined, loading: false });
-        },
-        (error: unknown) => {
-          if (!cancelled) setState((before) => ({ data: before.data, error: asApiError(error), loading: false }));
-        },
-      );
+      if (inFlight) return;
+      inFlight = true;
+      loadRef
+        .current()
+        .then(
+          (data) => {
+            if (!cancelled) setState({ key, data, error: undefined, loading: false });
+          },
+          (error: unknown) => {
+            if (!cancelled) {
+              setState((before) => ({
+                key,
+                data: before.key === key ? before.data : undefined,
+                error: asApiError(error),
+                loading: false,
+              }));
+            }
+          },
+        )
+        .finally(() => {
+          inFlight = false;
+        });
     };
     run();
     const timer =
@@ -80,7 +98,15 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
     };
   }, [key, generation, refreshMs]);
 
-  return { ...state, reload: () => setGeneration((value) => value + 1) };
+  // Until the effect has run for a new key, what is held belongs to the old one.
+  if (state.key !== key)
+    return { data: undefined, error: undefined, loading: true, reload: () => setGeneration((value) => value + 1) };
+  return {
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
+    reload: () => setGeneration((value) => value + 1),
+  };
 }
 
 /** The current time, ticking every `everyMs`: countdowns move between refreshes. */

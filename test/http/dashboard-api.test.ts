@@ -74,9 +74,12 @@ for (const dialect of DIALECTS) {
 
 describe('the dashboard files', () => {
   test('are served at / with a content policy that allows only this server, and nothing else is', async (t) => {
-    const directory = await mkdtemp(join(tmpdir(), 'sre-dashboard-'));
-    t.after(() => rm(directory, { recursive: true, force: true }));
-    await mkdir(join(directory, 'assets'));
+    // Installed under a folder named assets, to show that only the dashboard's own assets are cached for a year.
+    const parent = await mkdtemp(join(tmpdir(), 'sre-dashboard-'));
+    t.after(() => rm(parent, { recursive: true, force: true }));
+    const directory = join(parent, 'assets', 'web');
+    await mkdir(join(directory, 'assets'), { recursive: true });
+    await writeFile(join(parent, 'assets', 'secret.txt'), 'not for the web');
     await writeFile(join(directory, 'index.html'), '<!doctype html><title>sre-agent</title>');
     await writeFile(join(directory, 'assets', 'index-abc123.js'), 'console.log(1);');
     const app = await buildTestApp('sqlite', {}, { dashboardDirectory: directory });
@@ -105,7 +108,11 @@ describe('the dashboard files', () => {
     const missing = await app.app.inject({ url: '/assets/nothing.js' });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'SRE_NOT_FOUND');
-    assert.equal((await app.app.inject({ url: '/../package.json' })).statusCode, 404);
+    for (const url of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const escaped = await app.app.inject({ url });
+      assert.ok(escaped.statusCode >= 400 && escaped.statusCode < 500, `${url}: ${escaped.statusCode}`);
+      assert.ok(!escaped.body.includes('not for the web'), url);
+    }
     assert.equal((await app.app.inject({ url: '/api/v1/services' })).statusCode, 401, 'the API still wants a token');
   });
 });

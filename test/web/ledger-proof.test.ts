@@ -108,7 +108,7 @@ describe("the dashboard's in-browser ledger verifier", () => {
       assert.equal(good.ok, true, JSON.stringify(good.steps));
       assert.deepEqual(
         good.steps.map((step) => step.label),
-        ['Verifier key', 'Checkpoint signature', 'Leaf hash', 'Inclusion proof'],
+        ['Verifier key', 'Checkpoint signature', 'Entry', 'Leaf hash', 'Inclusion proof'],
       );
       assert.equal(good.leafText, Buffer.from(bytesFromBase64(entry.leaf)).toString('utf8'));
 
@@ -124,6 +124,26 @@ describe("the dashboard's in-browser ledger verifier", () => {
       const altered = await verifyInclusion({ ...input, leafBase64: Buffer.from(bytes).toString('base64') });
       assert.equal(altered.ok, false);
       assert.equal(altered.steps.at(-1)?.label, 'Inclusion proof');
+
+      const event: { id: string } = JSON.parse(Buffer.from(bytesFromBase64(entry.leaf)).toString('utf8'));
+      assert.equal((await verifyInclusion({ ...input, lookup: String(index) })).ok, true);
+      assert.equal((await verifyInclusion({ ...input, lookup: event.id })).ok, true);
+      // A server that answers a look-up with another genuine entry is caught.
+      for (const lookup of [String(index + 1n), 'b3a4c1d2-0000-4000-8000-000000000000']) {
+        const swapped = await verifyInclusion({ ...input, lookup });
+        assert.equal(swapped.ok, false, lookup);
+        assert.equal(swapped.steps.at(-1)?.label, 'Entry');
+      }
+      const misplaced = await verifyInclusion({ ...input, index: index + 1n });
+      assert.equal(misplaced.ok, false);
+      assert.equal(misplaced.steps.at(-1)?.label, 'Entry');
+
+      const otherLog = await verifyInclusion({ ...input, origin: 'staging.sre-agent.local/ledger' });
+      assert.equal(otherLog.ok, false);
+      assert.equal(otherLog.steps.at(-1)?.label, 'Checkpoint origin');
+
+      const shortHashes = await verifyInclusion({ ...input, proof: proof.proof.map((hash) => hash.slice(0, 62)) });
+      if (proof.proof.length > 0) assert.equal(shortHashes.steps.at(-1)?.label, 'Inclusion proof');
 
       const forged = await verifyInclusion({ ...input, note: checkpoint.note.replace(/\n\d+\n/, '\n999\n') });
       assert.equal(forged.ok, false);

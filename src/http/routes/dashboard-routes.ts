@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
@@ -24,8 +24,9 @@ const CONTENT_SECURITY_POLICY = [
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
+/** Built means a page and its hashed assets: `src/web` itself has an index.html too, but no assets to serve. */
 export function dashboardAvailable(directory: string): boolean {
-  return existsSync(join(directory, 'index.html'));
+  return existsSync(join(directory, 'index.html')) && existsSync(join(directory, 'assets'));
 }
 
 /**
@@ -44,7 +45,9 @@ export function dashboardRoutes(directory: string): FastifyPluginAsync {
         response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
         response.setHeader('x-content-type-options', 'nosniff');
         response.setHeader('referrer-policy', 'no-referrer');
-        response.setHeader('cache-control', path.includes('/assets/') ? IMMUTABLE : REVALIDATE);
+        const inAssets = relative(join(directory, 'assets'), path);
+        const hashed = inAssets !== '' && !inAssets.startsWith('..') && !isAbsolute(inAssets);
+        response.setHeader('cache-control', hashed ? IMMUTABLE : REVALIDATE);
       },
     });
   };

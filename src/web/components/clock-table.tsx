@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import type { Clock } from '../api-types.js';
 import { formatDuration, formatPercent, formatTime, formatTimeLeft, formatUtc } from '../format.js';
 import { useNow } from '../hooks.js';
@@ -21,6 +22,8 @@ function statusLabel(status: string): string {
 
 interface ClockTableProps {
   readonly clocks: ReadonlyArray<Clock>;
+  /** The server's time when it worked the clocks out: countdowns follow the server's clock, not the browser's. */
+  readonly serverAt: string | undefined;
   readonly timeZone: string;
   readonly caption: string;
   /** Show clocks that do not apply too, each with its reason. */
@@ -28,8 +31,10 @@ interface ClockTableProps {
 }
 
 /** Each clock with its due time in the organisation's zone and in UTC, a live countdown and its status. */
-export function ClockTable({ clocks, timeZone, caption, includeNotApplicable = false }: ClockTableProps) {
-  const now = useNow(1000);
+export function ClockTable({ clocks, serverAt, timeZone, caption, includeNotApplicable = false }: ClockTableProps) {
+  // Measured when a new answer arrives, so a browser clock that is minutes out cannot move a regulatory deadline.
+  const offset = useMemo(() => (serverAt === undefined ? 0 : Date.parse(serverAt) - Date.now()), [serverAt]);
+  const now = useNow(1000) + offset;
   const shown = includeNotApplicable ? clocks : clocks.filter((clock) => clock.status !== 'not-applicable');
   if (shown.length === 0) return <p class="muted">No regulatory clock runs for this incident.</p>;
   return (
@@ -46,7 +51,11 @@ export function ClockTable({ clocks, timeZone, caption, includeNotApplicable = f
       </thead>
       <tbody>
         {shown.map((clock) => {
-          const open = clock.dueAt !== undefined && ['pending', 'at-risk', 'due'].includes(clock.status);
+          // An open clock counts down; a missed one with nothing submitted counts how late it is.
+          const counting =
+            clock.dueAt !== undefined &&
+            (['pending', 'at-risk', 'due'].includes(clock.status) ||
+              (clock.status === 'missed' && clock.submittedAt === undefined));
           return (
             <tr
               key={`${clock.regime}-${clock.report}-${clock.service ?? ''}`}
@@ -74,7 +83,9 @@ export function ClockTable({ clocks, timeZone, caption, includeNotApplicable = f
                 )}
               </td>
               <td>{clock.dueAt === undefined ? '—' : formatUtc(clock.dueAt)}</td>
-              <td class="countdown">{open && clock.dueAt !== undefined ? formatTimeLeft(clock.dueAt, now) : '—'}</td>
+              <td class="countdown">
+                {counting && clock.dueAt !== undefined ? formatTimeLeft(clock.dueAt, now) : '—'}
+              </td>
             </tr>
           );
         })}

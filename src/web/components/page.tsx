@@ -34,7 +34,8 @@ export function ErrorNotice({ error, what }: { readonly error: ApiError | undefi
   if (error === undefined) return null;
   const refused = error.status === 403;
   return (
-    <div class={refused ? 'notice notice-refused' : 'notice notice-error'} role="alert">
+    // A refusal the role expects (a viewer and the ledger) is information, not an alarm to interrupt with.
+    <div class={refused ? 'notice notice-refused' : 'notice notice-error'} role={refused ? undefined : 'alert'}>
       <strong>{refused ? `Not allowed to ${what}: ` : `Could not ${what}: `}</strong>
       {error.message}
       {error.details.length > 0 && (

@@ -133,7 +133,7 @@ export function TimeChart({
           <tbody>
             {rows.map(({ time, index }) => (
               <tr key={time}>
-                <td>{formatTime(new Date(time).toISOString(), timeZone)}</td>
+                <th scope="row">{formatTime(new Date(time).toISOString(), timeZone)}</th>
                 {series.map((line) => (
                   <td key={line.label}>{line.format(line.values[index] ?? null)}</td>
                 ))}

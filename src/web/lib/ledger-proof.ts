@@ -22,6 +22,10 @@ export interface ProofInput {
   readonly proof: ReadonlyArray<string>;
   /** `<name>+<key ID>+<key>`: the key the auditor trusts. */
   readonly verifierKey: string;
+  /** The log the auditor means; by default the key's name, as sre-agent names its key after its origin. */
+  readonly origin?: string;
+  /** What the person asked for, an index or an event id: the leaf must be that entry and not another. */
+  readonly lookup?: string;
 }
 
 export interface ProofResult {
@@ -179,6 +183,25 @@ async function signatureVerifies(key: VerifierKey, note: ParsedNote): Promise<bo
   return false;
 }
 
+/** Why the leaf is not the entry asked for, or undefined when it is. */
+function identityProblem(leafText: string, index: bigint, lookup: string | undefined): string | undefined {
+  let leaf: unknown;
+  try {
+    leaf = JSON.parse(leafText);
+  } catch {
+    return 'the leaf is not JSON';
+  }
+  if (typeof leaf !== 'object' || leaf === null) return 'the leaf is not an event';
+  const seq = 'seq' in leaf ? leaf.seq : undefined;
+  const id = 'id' in leaf ? leaf.id : undefined;
+  if (seq !== index.toString()) return `the leaf says it is entry ${String(seq)}, not entry ${index}`;
+  if (lookup === undefined) return undefined;
+  const wanted = lookup.trim();
+  if (/^[0-9]+$/.test(wanted))
+    return wanted === seq ? undefined : `entry ${wanted} was asked for, the leaf is entry ${seq}`;
+  return wanted === id ? undefined : `event ${wanted} was asked for, the leaf is event ${String(id)}`;
+}
+
 /** Every check in order; the first failure stops the rest, since they depend on it. */
 export async function verifyInclusion(input: ProofInput): Promise<ProofResult> {
   const steps: ProofStep[] = [];
@@ -197,6 +220,10 @@ export async function verifyInclusion(input: ProofInput): Promise<ProofResult> {
   const body = note === undefined ? undefined : parseCheckpointBody(note.body);
   if (note === undefined || body === undefined) return fail('Checkpoint', 'the checkpoint is not a signed note');
   const checkpoint = { origin: body.origin, size: body.size, rootHex: hexOf(body.root) };
+  const origin = input.origin ?? key.name;
+  if (body.origin !== origin) {
+    return fail('Checkpoint origin', `the checkpoint is of log ${body.origin}, not ${origin}`, { checkpoint });
+  }
   if (!(await signatureVerifies(key, note))) {
     return fail('Checkpoint signature', `no signature by ${key.name} verifies over the checkpoint`, { checkpoint });
   }
@@ -213,6 +240,13 @@ export async function verifyInclusion(input: ProofInput): Promise<ProofResult> {
     return fail('Leaf', 'the leaf is not base64', { checkpoint });
   }
   const leafText = new TextDecoder('utf-8', { fatal: false }).decode(leaf);
+  const identity = identityProblem(leafText, input.index, input.lookup);
+  if (identity !== undefined) return fail('Entry', identity, { checkpoint, leafText });
+  steps.push({
+    label: 'Entry',
+    ok: true,
+    detail: `the leaf is entry ${input.index}${input.lookup === undefined ? '' : `, the one asked for (${input.lookup})`}`,
+  });
   const leafHash = await leafHashOf(leaf);
   steps.push({
     label: 'Leaf hash',
@@ -225,6 +259,9 @@ export async function verifyInclusion(input: ProofInput): Promise<ProofResult> {
     proof = input.proof.map(bytesFromHex);
   } catch {
     return fail('Inclusion proof', 'the proof is not a list of hexadecimal hashes', { checkpoint, leafText });
+  }
+  if (proof.some((hash) => hash.length !== 32)) {
+    return fail('Inclusion proof', 'every hash in a proof is 32 bytes (SHA-256)', { checkpoint, leafText });
   }
   const root = await rootFromInclusionProof(input.index, body.size, leafHash, proof);
   if (root === undefined) {

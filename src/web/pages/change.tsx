@@ -64,8 +64,12 @@ function Decision({ change, onDecided }: { readonly change: Change; readonly onD
       </button>
       <div class="field">
         <label for="reject-reason">Reason for rejecting</label>
+        <span id="reject-hint" class="small muted">
+          Rejecting needs a reason; the button is available once you have written one.
+        </span>
         <input
           id="reject-reason"
+          aria-describedby="reject-hint"
           type="text"
           maxLength={2000}
           value={reason}
@@ -87,13 +91,25 @@ function Decision({ change, onDecided }: { readonly change: Change; readonly onD
           </div>
         )}
         {error !== undefined && error.status !== 403 && <ErrorNotice error={error} what="record the decision" />}
-        {done !== undefined && (
-          <p class="notice notice-ok" role="status">
-            {done}
-          </p>
-        )}
+        <div role="status">{done !== undefined && <p class="notice notice-ok">{done}</p>}</div>
       </div>
     </section>
+  );
+}
+
+function PlannedWindow({
+  window,
+  timeZone,
+}: {
+  readonly window: { readonly start: string; readonly end: string } | null | undefined;
+  readonly timeZone: string;
+}) {
+  if (window === null || window === undefined) return <>none</>;
+  return (
+    <>
+      {formatTime(window.start, timeZone)} to {formatTime(window.end, timeZone)} ({formatUtc(window.start)} to{' '}
+      {formatUtc(window.end)})
+    </>
   );
 }
 
@@ -132,9 +148,7 @@ export function ChangePage({ id }: { readonly id: string }) {
             <dd>{data.content.reason}</dd>
             <dt>Planned window</dt>
             <dd>
-              {data.content.plannedWindow === undefined
-                ? 'none'
-                : `${formatTime(data.content.plannedWindow.start, session.timeZone)} to ${formatTime(data.content.plannedWindow.end, session.timeZone)} (${formatUtc(data.content.plannedWindow.start)} to ${formatUtc(data.content.plannedWindow.end)})`}
+              <PlannedWindow window={data.content.plannedWindow} timeZone={session.timeZone} />
             </dd>
             <dt>Rollback plan</dt>
             <dd>{data.content.rollbackPlan ?? 'none'}</dd>

@@ -4,10 +4,6 @@ import type { Incident } from '../api-types.js';
 import { ErrorNotice } from '../components/page.js';
 
 const REGIMES = [
-  {
-    key: 'doraMajor',
-    label: 'Major ICT-related incident under DORA (set from the assessment when DORA inputs are given)',
-  },
   { key: 'gdprPersonalDataBreach', label: 'Personal-data breach (GDPR / UK GDPR Art 33)' },
   { key: 'nis2Significant', label: 'Significant incident under NIS2 (Art 23)' },
   { key: 'ukOperationalIncident', label: 'Operational incident meeting a UK reporting threshold (FCA / PRA)' },
@@ -24,7 +20,11 @@ const CRITICAL = [
 
 const DATA_IMPACT = ['availability', 'authenticity', 'integrity', 'confidentiality'] as const;
 
+/** `assess`: leave it to the server's DORA assessment of the inputs (not major without them). */
+type DoraMajorChoice = 'assess' | 'yes' | 'no';
+
 interface FormState {
+  readonly doraMajor: DoraMajorChoice;
   readonly regimes: Record<string, boolean>;
   readonly critical: Record<string, boolean>;
   readonly data: Record<string, boolean>;
@@ -40,6 +40,7 @@ interface FormState {
 }
 
 const EMPTY: FormState = {
+  doraMajor: 'assess',
   regimes: {},
   critical: {},
   data: {},
@@ -98,7 +99,11 @@ function bodyOf(state: FormState): Record<string, unknown> {
     ...(state.mediaCoverage ? { reputational: { mediaCoverage: true } } : {}),
   };
   return {
-    regimes: Object.fromEntries(REGIMES.map(({ key }) => [key, state.regimes[key] === true])),
+    regimes: {
+      ...Object.fromEntries(REGIMES.map(({ key }) => [key, state.regimes[key] === true])),
+      // Sent only when the person decides; otherwise the server takes the assessment's answer.
+      ...(state.doraMajor === 'assess' ? {} : { doraMajor: state.doraMajor === 'yes' }),
+    },
     ...(anyDora ? { dora } : {}),
     ...(state.rootCause.trim() === '' ? {} : { rootCause: state.rootCause.trim() }),
   };
@@ -131,6 +136,20 @@ function NumberField({
   );
 }
 
+/** A second classification starts from the first, so adding GDPR does not quietly drop DORA. */
+function startingFrom(incident: Incident): FormState {
+  const earlier = incident.classification;
+  if (earlier === undefined) return EMPTY;
+  const assessed = earlier.dora?.assessment !== undefined;
+  return {
+    ...EMPTY,
+    // An earlier major classification stays major unless the person changes it; the inputs are not carried over.
+    doraMajor: earlier.regimes.doraMajor === true ? 'yes' : assessed ? 'assess' : 'no',
+    regimes: Object.fromEntries(REGIMES.map(({ key }) => [key, earlier.regimes[key] === true])),
+    rootCause: earlier.rootCause ?? '',
+  };
+}
+
 /** Records the regulatory classification; the server computes the DORA assessment and starts the clocks from it. */
 export function ClassificationForm({
   incident,
@@ -139,7 +158,7 @@ export function ClassificationForm({
   readonly incident: Incident;
   readonly onClassified: () => void;
 }) {
-  const [state, setState] = useState<FormState>(EMPTY);
+  const [state, setState] = useState<FormState>(() => startingFrom(incident));
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const [saving, setSaving] = useState(false);
@@ -176,6 +195,21 @@ export function ClassificationForm({
       <h3 id="classify-heading">Record a classification</h3>
       <fieldset>
         <legend>Regimes that apply</legend>
+        <div class="field">
+          <label for="dora-major">Major ICT-related incident under DORA</label>
+          <select
+            id="dora-major"
+            value={state.doraMajor}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              if (value === 'assess' || value === 'yes' || value === 'no') set({ doraMajor: value });
+            }}
+          >
+            <option value="assess">Work it out from the DORA inputs below (not major without them)</option>
+            <option value="yes">Yes, major</option>
+            <option value="no">No, not major</option>
+          </select>
+        </div>
         {REGIMES.map(({ key, label }) => (
           <div class="check" key={key}>
             <input
@@ -289,11 +323,7 @@ export function ClassificationForm({
         {saving ? 'Recording…' : 'Record classification'}
       </button>
       <ErrorNotice error={error} what="record the classification" />
-      {saved !== undefined && (
-        <p class="notice notice-ok" role="status">
-          {saved}
-        </p>
-      )}
+      <div role="status">{saved !== undefined && <p class="notice notice-ok">{saved}</p>}</div>
     </form>
   );
 }

@@ -91,11 +91,7 @@ export function IncidentActions({
         </button>
       </form>
       <ErrorNotice error={error} what="record that" />
-      {done !== undefined && (
-        <p class="notice notice-ok" role="status">
-          {done}
-        </p>
-      )}
+      <div role="status">{done !== undefined && <p class="notice notice-ok">{done}</p>}</div>
     </section>
   );
 }

@@ -21,13 +21,14 @@ const REPORTS = [
 
 const TIMESTAMP_NAMES: Record<string, string> = {
   occurred: 'Occurred',
-  detected: 'Detected',
+  firstEvidence: 'First evidence',
   aware: 'Became aware',
   acknowledged: 'Acknowledged',
   classified: 'Classified',
   mitigated: 'Mitigated',
   resolved: 'Resolved',
   closed: 'Closed',
+  rootCauseAddressed: 'Root cause addressed',
 };
 
 function linkHref(kind: string, target: string): string | undefined {
@@ -71,7 +72,7 @@ function Reports({ id }: { readonly id: string }) {
                 })
               }
             >
-              Show
+              Show<span class="visually-hidden"> the {label.toLowerCase()}</span>
             </button>{' '}
             <button
               type="button"
@@ -142,6 +143,7 @@ export function IncidentPage({ id }: { readonly id: string }) {
               <>
                 <ClockTable
                   clocks={clocks.data.clocks}
+                  serverAt={clocks.data.at}
                   timeZone={session.timeZone}
                   caption="Clocks running or settled"
                 />

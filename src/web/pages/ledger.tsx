@@ -10,7 +10,19 @@ import { type ProofResult, verifyInclusion } from '../lib/ledger-proof.js';
 interface Verification {
   readonly entry: LedgerEntry;
   readonly result: ProofResult;
+  /** True when the key used is the one this server offered, so the check is not independent of it. */
+  readonly withServerKey: boolean;
 }
+
+/** The key a person pasted is public; keeping it spares pasting it again on every visit. */
+const KEY_STORAGE = 'sre-agent.verifier-key';
+
+function rememberedKey(): string | undefined {
+  return localStorage.getItem(KEY_STORAGE) ?? undefined;
+}
+
+/** Web Crypto's subtle API exists only on HTTPS pages and on localhost. */
+const WEB_CRYPTO = typeof crypto !== 'undefined' && crypto.subtle !== undefined;
 
 const CHECKPOINT_WAIT_MS = 1500;
 
@@ -24,7 +36,11 @@ function prettyLeaf(text: string | undefined): string {
 }
 
 /** Fetches the entry, a checkpoint that covers it and the proof; Web Crypto then decides. */
-async function verifyEntry(indexOrId: string, verifierKey: string): Promise<Verification> {
+async function verifyEntry(
+  indexOrId: string,
+  verifierKey: string,
+  serverKey: string | undefined,
+): Promise<Verification> {
   const entry = await request<LedgerEntry>(`/api/v1/ledger/entries/${encodeURIComponent(indexOrId)}`);
   let checkpoint = await request<Checkpoint>('/api/v1/ledger/checkpoint?format=json');
   // A new entry is signed into a checkpoint within a second or so; wait once rather than fail at once.
@@ -49,8 +65,9 @@ async function verifyEntry(indexOrId: string, verifierKey: string): Promise<Veri
     note: checkpoint.note,
     proof: proof.proof,
     verifierKey,
+    lookup: indexOrId,
   });
-  return { entry, result };
+  return { entry, result, withServerKey: verifierKey.trim() === serverKey };
 }
 
 const RECENT = 20n;
@@ -84,17 +101,23 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
     if (verification !== undefined) result.current?.scrollIntoView({ block: 'nearest' });
   }, [verification]);
 
+  const serverKey = keys.data?.keys[0];
   useEffect(() => {
-    const first = keys.data?.keys[0];
-    if (first !== undefined && verifierKey === '') setVerifierKey(first);
-  }, [keys.data, verifierKey]);
+    const start = rememberedKey() ?? serverKey;
+    if (start !== undefined && verifierKey === '') setVerifierKey(start);
+  }, [serverKey, verifierKey]);
+  const changeKey = (value: string): void => {
+    setVerifierKey(value);
+    if (value.trim() === '' || value.trim() === serverKey) localStorage.removeItem(KEY_STORAGE);
+    else localStorage.setItem(KEY_STORAGE, value.trim());
+  };
 
   const verify = async (target: string, key: string): Promise<void> => {
     setWorking(true);
     setError(undefined);
     setVerification(undefined);
     try {
-      setVerification(await verifyEntry(target.trim(), key));
+      setVerification(await verifyEntry(target.trim(), key, serverKey));
     } catch (caught: unknown) {
       setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, 'CLIENT', []));
     } finally {
@@ -102,11 +125,11 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
     }
   };
 
-  // Arriving from a timeline link verifies that entry at once, with the server's key until the user supplies one.
+  // Arriving from a timeline link verifies that entry at once, with the person's key if they gave one.
   useEffect(() => {
-    const first = keys.data?.keys[0];
-    if (entry !== undefined && first !== undefined) void verify(entry, first);
-  }, [entry, keys.data]);
+    const key = rememberedKey() ?? serverKey;
+    if (entry !== undefined && key !== undefined && WEB_CRYPTO) void verify(entry, key);
+  }, [entry, serverKey]);
 
   const submit = (event: Event): void => {
     event.preventDefault();
@@ -157,7 +180,7 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
               rows={2}
               spellcheck={false}
               value={verifierKey}
-              onInput={(event) => setVerifierKey(event.currentTarget.value)}
+              onInput={(event) => changeKey(event.currentTarget.value)}
             />
           </div>
           <div class="field">
@@ -170,18 +193,29 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
               onInput={(event) => setLookup(event.currentTarget.value)}
             />
           </div>
-          <button type="submit" disabled={working}>
+          <button type="submit" disabled={working || !WEB_CRYPTO}>
             {working ? 'Verifying…' : 'Verify inclusion'}
           </button>
         </form>
+        {!WEB_CRYPTO && (
+          <p class="notice notice-error">
+            This browser offers no Web Crypto here: it does so only on HTTPS pages and on localhost. Serve sre-agent
+            over HTTPS, or open it as http://localhost, to verify in the browser; `sre-agent ledger verify` checks
+            offline.
+          </p>
+        )}
+        <p role="status" class="visually-hidden">
+          {working
+            ? 'Verifying…'
+            : verification === undefined
+              ? ''
+              : verification.result.ok
+                ? `Entry ${verification.entry.index} verified: it is in the signed ledger.`
+                : `Entry ${verification.entry.index} did not verify.`}
+        </p>
         <ErrorNotice error={error} what="verify the entry" />
         {verification !== undefined && (
-          <div
-            ref={result}
-            class="verification"
-            data-verified={verification.result.ok ? 'true' : 'false'}
-            role="status"
-          >
+          <div ref={result} class="verification" data-verified={verification.result.ok ? 'true' : 'false'}>
             <p>
               {verification.result.ok ? (
                 <Badge tone="good" label={`Entry ${verification.entry.index} is in the signed ledger`} />
@@ -189,6 +223,12 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
                 <Badge tone="bad" label={`Entry ${verification.entry.index} did not verify`} />
               )}
             </p>
+            {verification.withServerKey && (
+              <p class="small">
+                Checked with the key this server offered. For a check that does not rest on the server, paste the key
+                your organisation published above.
+              </p>
+            )}
             <ol class="steps">
               {verification.result.steps.map((step) => (
                 <li key={step.label}>
@@ -238,10 +278,10 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
                     <button
                       type="button"
                       class="secondary"
-                      disabled={working}
+                      disabled={working || !WEB_CRYPTO}
                       onClick={() => {
                         setLookup(item.index);
-                        void verify(item.index, verifierKey);
+                        if (WEB_CRYPTO) void verify(item.index, verifierKey);
                       }}
                     >
                       Verify<span class="visually-hidden"> entry {item.index}</span>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { query, request } from '../api.js';
+import { ApiError, query, request } from '../api.js';
 import type { Change, Checkpoint, Clocks, FreezeWindow, IncidentSummary, Items, Service, Slo } from '../api-types.js';
 import { ClockTable } from '../components/clock-table.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
@@ -35,7 +35,8 @@ async function loadServices(): Promise<Map<number, ServiceRow[]>> {
 
 interface OpenIncident {
   readonly incident: IncidentSummary;
-  readonly clocks: Clocks | undefined;
+  /** The clocks, or why they could not be read: one incident's failure must not hide the others. */
+  readonly clocks: { readonly ok: true; readonly value: Clocks } | { readonly ok: false; readonly error: ApiError };
 }
 
 async function loadIncidents(): Promise<OpenIncident[]> {
@@ -43,8 +44,12 @@ async function loadIncidents(): Promise<OpenIncident[]> {
   return Promise.all(
     open.items.map(async (incident) => ({
       incident,
-      clocks: await request<Clocks>(`/api/v1/incidents/${encodeURIComponent(incident.id)}/clocks`).catch(
-        () => undefined,
+      clocks: await request<Clocks>(`/api/v1/incidents/${encodeURIComponent(incident.id)}/clocks`).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({
+          ok: false as const,
+          error: error instanceof ApiError ? error : new ApiError(String(error), 0, 'CLIENT', []),
+        }),
       ),
     })),
   );
@@ -166,14 +171,17 @@ export function OverviewPage() {
                 {!incident.acknowledged && <Badge tone="warn" label="not acknowledged" />} Declared{' '}
                 {formatTime(incident.declaredAt, session.timeZone)} on {incident.services.join(', ')}
               </p>
-              {clocks !== undefined && (
+              {clocks.ok ? (
                 <ClockTable
-                  clocks={clocks.clocks.filter((clock) =>
+                  clocks={clocks.value.clocks.filter((clock) =>
                     ['pending', 'at-risk', 'due', 'missed'].includes(clock.status),
                   )}
+                  serverAt={clocks.value.at}
                   timeZone={session.timeZone}
                   caption={`Regulatory clocks for ${incident.id}`}
                 />
+              ) : (
+                <ErrorNotice error={clocks.error} what={`load the clocks of ${incident.id}`} />
               )}
             </article>
           ))}

@@ -65,18 +65,26 @@ function SloCard({ slo, range }: { readonly slo: Slo; readonly range: (typeof RA
     REFRESH_MS * 3,
   );
   const periodMs = slo.definition.period.duration;
+  // A calendar period starts where the server says; a rolling one is the last `duration`.
+  const periodStartMs = slo.status?.periodStart === undefined ? undefined : Date.parse(slo.status.periodStart);
   const burnDown = useLoad(
     () => {
       const to = Math.floor(Date.now() / MINUTE) * MINUTE;
-      return history(id, to - periodMs, to, periodStep(periodMs));
+      const from = periodStartMs ?? to - periodMs;
+      return history(id, from, to, periodStep(Math.max(MINUTE, to - from)));
     },
-    `${id}|period`,
+    `${id}|period|${periodStartMs ?? ''}`,
     REFRESH_MS * 6,
   );
   const status = slo.status;
   const health = sloHealth(slo);
   const objective = slo.definition.objectivePercent / 100;
-  const factors = [...new Set(status?.tiers.map((tier) => tier.factor) ?? [])].sort((a, b) => b - a);
+  // The paging tiers' thresholds, each named by its tier (several tiers may share one factor).
+  const thresholds = [
+    ...new Map(
+      (status?.tiers ?? []).filter((tier) => tier.severity === 'page').map((tier) => [tier.factor, tier.name]),
+    ).entries(),
+  ].sort(([a], [b]) => b - a);
 
   const recentChart = useMemo(() => {
     const points = recent.data?.items ?? [];
@@ -103,8 +111,8 @@ function SloCard({ slo, range }: { readonly slo: Slo; readonly range: (typeof RA
         colour: RED,
         format: formatBurnRate,
       },
-      ...factors.slice(0, 2).map((factor) => ({
-        label: `Paging threshold ${factor}×`,
+      ...thresholds.map(([factor, tier]) => ({
+        label: `${tier} threshold ${factor}×`,
         values: points.map(() => factor),
         colour: GREY,
         dashed: true,
@@ -112,7 +120,7 @@ function SloCard({ slo, range }: { readonly slo: Slo; readonly range: (typeof RA
       })),
     ];
     return { times, sli, burn };
-  }, [recent.data, objective, range.step, factors.join(','), slo.definition.objectivePercent]);
+  }, [recent.data, objective, range.step, thresholds.join(','), slo.definition.objectivePercent]);
 
   const burnDownChart = useMemo(() => {
     const points = burnDown.data?.items ?? [];
@@ -384,18 +392,21 @@ export function ServicePage({ name }: { readonly name: string }) {
                 <ErrorNotice error={deployments.error} what="load deployments" />
                 {deployments.data?.items.length === 0 && <p>None recorded.</p>}
                 <ul>
-                  {deployments.data?.items.slice(0, 10).map((deployment) => (
-                    <li key={deployment.id}>
-                      {deployment.version} at {formatTime(deployment.deployedAt, session.timeZone)}:{' '}
-                      <Badge tone={deployment.outcome === 'success' ? 'good' : 'bad'} label={deployment.outcome} />
-                      {deployment.changeId !== undefined && (
-                        <>
-                          {' '}
-                          (<a href={`#/changes/${encodeURIComponent(deployment.changeId)}`}>{deployment.changeId}</a>)
-                        </>
-                      )}
-                    </li>
-                  ))}
+                  {[...(deployments.data?.items ?? [])]
+                    .sort((a, b) => b.deployedAt.localeCompare(a.deployedAt))
+                    .slice(0, 10)
+                    .map((deployment) => (
+                      <li key={deployment.id}>
+                        {deployment.version} at {formatTime(deployment.deployedAt, session.timeZone)}:{' '}
+                        <Badge tone={deployment.outcome === 'succeeded' ? 'good' : 'bad'} label={deployment.outcome} />
+                        {deployment.changeId !== undefined && (
+                          <>
+                            {' '}
+                            (<a href={`#/changes/${encodeURIComponent(deployment.changeId)}`}>{deployment.changeId}</a>)
+                          </>
+                        )}
+                      </li>
+                    ))}
                 </ul>
               </div>
               <div>
