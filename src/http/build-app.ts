@@ -87,6 +87,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // A POST with no body at all (`curl -X POST`) is an empty object: actions such as submit need nothing more, and a
+  // route that does need fields then names the missing field rather than saying the body is null.
+  app.addHook('preValidation', async (request) => {
+    if (
+      (request.method === 'POST' || request.method === 'PUT') &&
+      (request.body === undefined || request.body === null)
+    ) {
+      request.body = {};
+    }
+  });
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },

@@ -116,3 +116,24 @@ describe('the dashboard files', () => {
     assert.equal((await app.app.inject({ url: '/api/v1/services' })).statusCode, 401, 'the API still wants a token');
   });
 });
+
+describe('a POST without a body', () => {
+  test('is an empty object: an action runs, and a route that needs fields names the first one missing', async (t) => {
+    const app = await buildTestApp('sqlite');
+    t.after(() => app.cleanup());
+    const engineer = clientOf(app, await app.bearer('engineer', 'aisha'));
+    assert.equal((await engineer.post('/api/v1/changes', change)).statusCode, 201);
+    const { authorization } = await app.bearer('engineer', 'aisha-cli');
+    const submit = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/changes/CHG-1/submit',
+      headers: { authorization },
+    });
+    assert.equal(submit.statusCode, 200, submit.body);
+    assert.equal(submit.json().status, 'submitted');
+
+    const declare = await app.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: { authorization } });
+    assert.equal(declare.statusCode, 400);
+    assert.match(declare.json().error.message, /\$\.title/);
+  });
+});
