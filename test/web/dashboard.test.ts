@@ -281,6 +281,21 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     const review = page.getByRole('button', { name: 'Download Markdown of the post-incident review' });
     const [download] = await Promise.all([page.waitForEvent('download'), review.click()]);
     assert.equal(download.suggestedFilename(), 'INC-1-review.md');
+
+    // The initial notification goes to the authority: recording it settles that clock and starts the next.
+    const intermediate = page.locator('main [data-clock="dora:intermediate"]');
+    assert.match((await intermediate.locator('td').first().textContent()) ?? '', /awaiting anchor$/);
+    await initial.getByRole('button', { name: /^Record as submitted/ }).click();
+    await page.getByLabel('Reference from the authority (optional)').fill('CBI-DORA-2026-0042');
+    await page.getByRole('button', { name: 'Record submission' }).click();
+    await page.getByRole('status').filter({ hasText: 'Initial notification recorded as submitted.' }).waitFor();
+    await initial.locator('.badge', { hasText: 'met' }).waitFor();
+    assert.match((await initial.textContent()) ?? '', /submitted \d{1,2} [A-Z][a-z]{2} 20\d\d/);
+    await intermediate.locator('.badge', { hasText: 'pending' }).waitFor();
+
+    await page.getByRole('button', { name: 'Resolve INC-1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Resolved' }).waitFor();
+    await page.locator('main > p .badge', { hasText: 'resolved' }).waitFor();
     await page.context().close();
   });
 

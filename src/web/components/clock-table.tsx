@@ -28,10 +28,31 @@ interface ClockTableProps {
   readonly caption: string;
   /** Show clocks that do not apply too, each with its reason. */
   readonly includeNotApplicable?: boolean;
+  /** Offers to record a report as submitted, for the clocks that wait for one. */
+  readonly onRecordSubmission?: ((clock: Clock) => void) | undefined;
+}
+
+const REPORTING_REGIMES = ['dora', 'gdpr', 'nis2', 'uk-incident-reporting'];
+
+/** A report clock that is open or overdue with nothing submitted: a submission is what moves it on. */
+export function awaitsSubmission(clock: Clock): boolean {
+  return (
+    REPORTING_REGIMES.includes(clock.regime) &&
+    clock.dueAt !== undefined &&
+    clock.submittedAt === undefined &&
+    ['pending', 'at-risk', 'due', 'missed'].includes(clock.status)
+  );
 }
 
 /** Each clock with its due time in the organisation's zone and in UTC, a live countdown and its status. */
-export function ClockTable({ clocks, serverAt, timeZone, caption, includeNotApplicable = false }: ClockTableProps) {
+export function ClockTable({
+  clocks,
+  serverAt,
+  timeZone,
+  caption,
+  includeNotApplicable = false,
+  onRecordSubmission,
+}: ClockTableProps) {
   // Measured when a new answer arrives, so a browser clock that is minutes out cannot move a regulatory deadline.
   const offset = useMemo(() => (serverAt === undefined ? 0 : Date.parse(serverAt) - Date.now()), [serverAt]);
   const now = useNow(1000) + offset;
@@ -47,6 +68,7 @@ export function ClockTable({ clocks, serverAt, timeZone, caption, includeNotAppl
           <th scope="col">Due ({timeZone})</th>
           <th scope="col">Due (UTC)</th>
           <th scope="col">Time left</th>
+          {onRecordSubmission !== undefined && <th scope="col">Report</th>}
         </tr>
       </thead>
       <tbody>
@@ -86,6 +108,22 @@ export function ClockTable({ clocks, serverAt, timeZone, caption, includeNotAppl
               <td class="countdown">
                 {counting && clock.dueAt !== undefined ? formatTimeLeft(clock.dueAt, now) : '—'}
               </td>
+              {onRecordSubmission !== undefined && (
+                <td>
+                  {awaitsSubmission(clock) ? (
+                    <button type="button" class="secondary" onClick={() => onRecordSubmission(clock)}>
+                      Record as submitted
+                      <span class="visually-hidden">
+                        : {clock.title} ({regimeName(clock.regime)})
+                      </span>
+                    </button>
+                  ) : clock.submittedAt !== undefined ? (
+                    `submitted ${formatTime(clock.submittedAt, timeZone)}`
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              )}
             </tr>
           );
         })}

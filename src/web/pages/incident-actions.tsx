@@ -90,6 +90,24 @@ export function IncidentActions({
           Post update
         </button>
       </form>
+      <p>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy}
+          onClick={() =>
+            void send('Resolved: services not yet restored are recorded as restored now.', () =>
+              request(`${path}/resolve`, {
+                method: 'POST',
+                body: message.trim() === '' ? {} : { message: message.trim() },
+              }),
+            )
+          }
+        >
+          Resolve {incident.id}
+        </button>{' '}
+        <span class="small muted">The status update above, if written, goes with it.</span>
+      </p>
       <ErrorNotice error={error} what="record that" />
       <div role="status">{done !== undefined && <p class="notice notice-ok">{done}</p>}</div>
     </section>

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, query, request, requestText } from '../api.js';
-import type { Alert, Clocks, Incident, Items, LedgerEvent } from '../api-types.js';
+import type { Alert, Clock, Clocks, Incident, Items, LedgerEvent } from '../api-types.js';
 import { ClockTable } from '../components/clock-table.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
 import { Badge, severityTone } from '../components/status.js';
@@ -11,6 +11,7 @@ import { downloadText } from '../lib/download.js';
 import { safeHttpUrl } from '../lib/safe-url.js';
 import { ClassificationForm } from './classification-form.js';
 import { IncidentActions } from './incident-actions.js';
+import { SubmissionForm } from './submission-form.js';
 
 const REPORTS = [
   { kind: 'review', label: 'Post-incident review' },
@@ -114,6 +115,8 @@ export function IncidentPage({ id }: { readonly id: string }) {
     REFRESH_MS,
   );
   const data = incident.data;
+  const [submitting, setSubmitting] = useState<Clock | undefined>(undefined);
+  const [submitted, setSubmitted] = useState<string | undefined>(undefined);
   const reloadAll = (): void => {
     incident.reload();
     clocks.reload();
@@ -146,7 +149,28 @@ export function IncidentPage({ id }: { readonly id: string }) {
                   serverAt={clocks.data.at}
                   timeZone={session.timeZone}
                   caption="Clocks running or settled"
+                  onRecordSubmission={
+                    can(session, 'incidents:respond')
+                      ? (clock) => {
+                          setSubmitted(undefined);
+                          setSubmitting(clock);
+                        }
+                      : undefined
+                  }
                 />
+                {submitting !== undefined && (
+                  <SubmissionForm
+                    key={`${submitting.regime}-${submitting.report}`}
+                    incidentId={data.id}
+                    clock={submitting}
+                    onDone={(recorded) => {
+                      if (recorded) setSubmitted(`${submitting.title} recorded as submitted.`);
+                      setSubmitting(undefined);
+                      reloadAll();
+                    }}
+                  />
+                )}
+                <div role="status">{submitted !== undefined && <p class="notice notice-ok">{submitted}</p>}</div>
                 <details>
                   <summary>Clocks that do not apply, and why</summary>
                   <ul>
