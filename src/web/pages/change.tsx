@@ -6,7 +6,16 @@ import { Badge, decisionTone, riskTone } from '../components/status.js';
 import { formatTime, formatUtc } from '../format.js';
 import { can, REFRESH_MS, useLoad, useSession } from '../hooks.js';
 
-function Decision({ change, onDecided }: { readonly change: Change; readonly onDecided: () => void }) {
+function Decision({
+  change,
+  open,
+  onDecided,
+}: {
+  readonly change: Change;
+  /** False once the change has left `submitted`: the answer stays on screen, the buttons go. */
+  readonly open: boolean;
+  readonly onDecided: () => void;
+}) {
   const session = useSession();
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
@@ -43,42 +52,51 @@ function Decision({ change, onDecided }: { readonly change: Change; readonly onD
   return (
     <section aria-labelledby="decide-heading" class="panel">
       <h2 id="decide-heading">Approve or reject</h2>
-      {isRequester && (
-        <p class="notice notice-info">
-          You requested this change. Segregation of duties means the server will refuse your approval: a requester or
-          implementer may never approve their own change. An attempt is recorded in the ledger.
-        </p>
+      {open && (
+        <>
+          {isRequester && (
+            <p class="notice notice-info">
+              You requested this change. Segregation of duties means the server will refuse your approval: a requester
+              or implementer may never approve their own change. An attempt is recorded in the ledger.
+            </p>
+          )}
+          <div class="field">
+            <label for="approve-comment">Comment with your approval (optional)</label>
+            <input
+              id="approve-comment"
+              type="text"
+              maxLength={2000}
+              value={comment}
+              onInput={(event) => setComment(event.currentTarget.value)}
+            />
+          </div>
+          <button type="button" disabled={busy} onClick={() => void act('approve')}>
+            Approve {change.id}
+          </button>
+          <div class="field">
+            <label for="reject-reason">Reason for rejecting</label>
+            <span id="reject-hint" class="small muted">
+              Rejecting needs a reason; the button is available once you have written one.
+            </span>
+            <input
+              id="reject-reason"
+              aria-describedby="reject-hint"
+              type="text"
+              maxLength={2000}
+              value={reason}
+              onInput={(event) => setReason(event.currentTarget.value)}
+            />
+          </div>
+          <button
+            type="button"
+            class="danger"
+            disabled={busy || reason.trim() === ''}
+            onClick={() => void act('reject')}
+          >
+            Reject {change.id}
+          </button>
+        </>
       )}
-      <div class="field">
-        <label for="approve-comment">Comment with your approval (optional)</label>
-        <input
-          id="approve-comment"
-          type="text"
-          maxLength={2000}
-          value={comment}
-          onInput={(event) => setComment(event.currentTarget.value)}
-        />
-      </div>
-      <button type="button" disabled={busy} onClick={() => void act('approve')}>
-        Approve {change.id}
-      </button>
-      <div class="field">
-        <label for="reject-reason">Reason for rejecting</label>
-        <span id="reject-hint" class="small muted">
-          Rejecting needs a reason; the button is available once you have written one.
-        </span>
-        <input
-          id="reject-reason"
-          aria-describedby="reject-hint"
-          type="text"
-          maxLength={2000}
-          value={reason}
-          onInput={(event) => setReason(event.currentTarget.value)}
-        />
-      </div>
-      <button type="button" class="danger" disabled={busy || reason.trim() === ''} onClick={() => void act('reject')}>
-        Reject {change.id}
-      </button>
       <div aria-live="polite">
         {error !== undefined && error.status === 403 && (
           <div class="notice notice-refused" role="alert" data-refusal>
@@ -123,6 +141,7 @@ export function ChangePage({ id }: { readonly id: string }) {
     REFRESH_MS,
   );
   const data = change.data;
+  const [decided, setDecided] = useState(false);
   const reload = (): void => {
     change.reload();
     verdicts.reload();
@@ -223,8 +242,15 @@ export function ChangePage({ id }: { readonly id: string }) {
             </p>
           </section>
 
-          {data.status === 'submitted' && can(session, 'changes:approve') && (
-            <Decision change={data} onDecided={reload} />
+          {(data.status === 'submitted' || decided) && can(session, 'changes:approve') && (
+            <Decision
+              change={data}
+              open={data.status === 'submitted'}
+              onDecided={() => {
+                setDecided(true);
+                reload();
+              }}
+            />
           )}
           {data.status === 'submitted' && !can(session, 'changes:approve') && (
             <p class="muted">Your role ({session.me.role ?? 'unknown'}) may not approve changes.</p>

@@ -36,7 +36,8 @@ export function IncidentActions({
     }
   };
 
-  if (!open) return null;
+  // Once resolved the actions go, but the word that it worked stays where the person was looking.
+  if (!open) return <div role="status">{done !== undefined && <p class="notice notice-ok">{done}</p>}</div>;
   return (
     <section aria-labelledby="respond-heading" class="panel">
       <h2 id="respond-heading">Respond</h2>
