@@ -261,6 +261,12 @@ describe('the dashboard in a real browser', { skip: browserSkipReason() ?? false
     await page.getByRole('status').filter({ hasText: 'Update posted.' }).waitFor();
     await page.locator('main > p .badge', { hasText: 'monitoring' }).waitFor();
 
+    await page.getByLabel('Role', { exact: true }).selectOption('commander');
+    await page.getByLabel('Person', { exact: true }).fill('Priya Shah');
+    await page.getByRole('button', { name: 'Assign role' }).click();
+    await page.getByRole('status').filter({ hasText: 'Incident commander: Priya Shah.' }).waitFor();
+    await page.locator('#roles-heading').locator('..').locator('dd', { hasText: 'Priya Shah' }).waitFor();
+
     // Left to the assessment: critical functions, 30 % of clients and EUR 200,000 meet two criteria of 2024/1772.
     assert.equal(await page.getByLabel('Major ICT-related incident under DORA').inputValue(), 'assess');
     await page.getByLabel('Affects ICT services supporting critical or important functions').check();

@@ -11,6 +11,7 @@ import { downloadText } from '../lib/download.js';
 import { safeHttpUrl } from '../lib/safe-url.js';
 import { ClassificationForm } from './classification-form.js';
 import { IncidentActions } from './incident-actions.js';
+import { RoleForm } from './role-form.js';
 import { SubmissionForm } from './submission-form.js';
 
 const REPORTS = [
@@ -19,6 +20,12 @@ const REPORTS = [
   { kind: 'dora-intermediate', label: 'DORA intermediate report' },
   { kind: 'dora-final', label: 'DORA final report' },
 ] as const;
+
+const ROLE_NAMES: Record<string, string> = {
+  commander: 'Incident commander',
+  communications: 'Communications lead',
+  operations: 'Operations lead',
+};
 
 const TIMESTAMP_NAMES: Record<string, string> = {
   occurred: 'Occurred',
@@ -196,11 +203,14 @@ export function IncidentPage({ id }: { readonly id: string }) {
                 <dl class="facts">
                   {Object.entries(data.roles).map(([role, assigned]) => (
                     <Fragment key={role}>
-                      <dt>{role.replace(/-/g, ' ')}</dt>
+                      <dt>{ROLE_NAMES[role] ?? role}</dt>
                       <dd>{assigned.assignee}</dd>
                     </Fragment>
                   ))}
                 </dl>
+              )}
+              {can(session, 'incidents:respond') && data.status !== 'closed' && (
+                <RoleForm incidentId={data.id} onAssigned={reloadAll} />
               )}
             </section>
             <section aria-labelledby="times-heading">
