@@ -62,6 +62,8 @@ export function TimeChart({
       times.map((time) => time / 1000),
       ...series.map((line) => line.values.map((value) => value)),
     ];
+    // One formatter per chart, not one per redraw: uPlot asks for labels on every resize and cursor-driven redraw.
+    const timeLabel = timeAxisFormatter((times.at(-1) ?? 0) - (times[0] ?? 0), timeZone);
     const chart = new uPlot(
       {
         width: Math.max(280, element.clientWidth),
@@ -88,10 +90,7 @@ export function TimeChart({
         axes: [
           {
             space: 90,
-            values: (_chart, ticks) => {
-              const label = timeAxisFormatter((times.at(-1) ?? 0) - (times[0] ?? 0), timeZone);
-              return ticks.map((tick) => label(tick * 1000));
-            },
+            values: (_chart, ticks) => ticks.map((tick) => timeLabel(tick * 1000)),
           },
           {
             values: (_chart, ticks) => ticks.map((tick) => (axisFormat ?? series[0]?.format ?? String)(tick)),

@@ -109,6 +109,25 @@ function bodyOf(state: FormState): Record<string, unknown> {
   };
 }
 
+function Check({
+  id,
+  label,
+  checked,
+  onChange,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly checked: boolean;
+  readonly onChange: (checked: boolean) => void;
+}) {
+  return (
+    <div class="check">
+      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
+      <label for={id}>{label}</label>
+    </div>
+  );
+}
+
 function NumberField({
   id,
   label,
@@ -211,29 +230,25 @@ export function ClassificationForm({
           </select>
         </div>
         {REGIMES.map(({ key, label }) => (
-          <div class="check" key={key}>
-            <input
-              id={`regime-${key}`}
-              type="checkbox"
-              checked={state.regimes[key] === true}
-              onChange={(event) => set({ regimes: { ...state.regimes, [key]: event.currentTarget.checked } })}
-            />
-            <label for={`regime-${key}`}>{label}</label>
-          </div>
+          <Check
+            key={key}
+            id={`regime-${key}`}
+            label={label}
+            checked={state.regimes[key] === true}
+            onChange={(value) => set({ regimes: { ...state.regimes, [key]: value } })}
+          />
         ))}
       </fieldset>
       <fieldset>
         <legend>DORA inputs (Commission Delegated Regulation 2024/1772)</legend>
         {CRITICAL.map(({ key, label }) => (
-          <div class="check" key={key}>
-            <input
-              id={`critical-${key}`}
-              type="checkbox"
-              checked={state.critical[key] === true}
-              onChange={(event) => set({ critical: { ...state.critical, [key]: event.currentTarget.checked } })}
-            />
-            <label for={`critical-${key}`}>{label}</label>
-          </div>
+          <Check
+            key={key}
+            id={`critical-${key}`}
+            label={label}
+            checked={state.critical[key] === true}
+            onChange={(value) => set({ critical: { ...state.critical, [key]: value } })}
+          />
         ))}
         <div class="fields">
           <NumberField
@@ -279,35 +294,27 @@ export function ClassificationForm({
         <fieldset>
           <legend>Data affected</legend>
           {DATA_IMPACT.map((key) => (
-            <div class="check" key={key}>
-              <input
-                id={`data-${key}`}
-                type="checkbox"
-                checked={state.data[key] === true}
-                onChange={(event) => set({ data: { ...state.data, [key]: event.currentTarget.checked } })}
-              />
-              <label for={`data-${key}`}>{key}</label>
-            </div>
+            <Check
+              key={key}
+              id={`data-${key}`}
+              label={key}
+              checked={state.data[key] === true}
+              onChange={(value) => set({ data: { ...state.data, [key]: value } })}
+            />
           ))}
         </fieldset>
-        <div class="check">
-          <input
-            id="media"
-            type="checkbox"
-            checked={state.mediaCoverage}
-            onChange={(event) => set({ mediaCoverage: event.currentTarget.checked })}
-          />
-          <label for="media">Media coverage (reputational impact)</label>
-        </div>
-        <div class="check">
-          <input
-            id="estimates"
-            type="checkbox"
-            checked={state.estimates}
-            onChange={(event) => set({ estimates: event.currentTarget.checked })}
-          />
-          <label for="estimates">The figures are estimates</label>
-        </div>
+        <Check
+          id="media"
+          label="Media coverage (reputational impact)"
+          checked={state.mediaCoverage}
+          onChange={(value) => set({ mediaCoverage: value })}
+        />
+        <Check
+          id="estimates"
+          label="The figures are estimates"
+          checked={state.estimates}
+          onChange={(value) => set({ estimates: value })}
+        />
       </fieldset>
       <div class="field">
         <label for="root-cause">Root cause (the same words link recurring incidents)</label>

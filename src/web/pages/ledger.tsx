@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, query, request } from '../api.js';
 import type { Checkpoint, LedgerEntry } from '../api-types.js';
+import { CheckpointFacts } from '../components/checkpoint-facts.js';
 import { ErrorNotice, Page } from '../components/page.js';
 import { Badge } from '../components/status.js';
 import { formatTime } from '../format.js';
@@ -147,16 +148,7 @@ export function LedgerPage({ entry }: { readonly entry: string | undefined }) {
         <ErrorNotice error={checkpoint.error} what="read the ledger" />
         {checkpoint.data !== undefined && (
           <>
-            <dl class="facts">
-              <dt>Entries</dt>
-              <dd class="number">{checkpoint.data.size}</dd>
-              <dt>Root hash</dt>
-              <dd>
-                <code class="hash">{checkpoint.data.root}</code>
-              </dd>
-              <dt>Signed</dt>
-              <dd>{formatTime(checkpoint.data.signedAt, session.timeZone, true)}</dd>
-            </dl>
+            <CheckpointFacts checkpoint={checkpoint.data} timeZone={session.timeZone} />
             <details>
               <summary>The signed note, as an auditor stores it</summary>
               <pre>{checkpoint.data.note}</pre>

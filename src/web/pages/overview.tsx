@@ -1,16 +1,19 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError, query, request } from '../api.js';
 import type { Change, Checkpoint, Clocks, FreezeWindow, IncidentSummary, Items, Service, Slo } from '../api-types.js';
+import { CheckpointFacts } from '../components/checkpoint-facts.js';
 import { ClockTable } from '../components/clock-table.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
 import { Badge, BudgetBar, riskTone, severityTone } from '../components/status.js';
 import { formatPercent, formatTime } from '../format.js';
 import { REFRESH_MS, useLoad, useSession } from '../hooks.js';
-import { serviceHealth } from '../lib/slo-health.js';
+import { type SloHealth, serviceHealth } from '../lib/slo-health.js';
 
 interface ServiceRow {
   readonly service: Service;
   readonly slos: ReadonlyArray<Slo>;
+  /** Worked out once per load: the filter and the table both read it, for up to a thousand rows. */
+  readonly health: SloHealth;
 }
 
 async function loadServices(): Promise<Map<number, ServiceRow[]>> {
@@ -18,16 +21,17 @@ async function loadServices(): Promise<Map<number, ServiceRow[]>> {
     request<Items<Service>>('/api/v1/services'),
     request<Items<Slo>>('/api/v1/slos'),
   ]);
-  const bySevice = new Map<string, Slo[]>();
+  const byService = new Map<string, Slo[]>();
   for (const slo of slos.items) {
-    const list = bySevice.get(slo.definition.service) ?? [];
+    const list = byService.get(slo.definition.service) ?? [];
     list.push(slo);
-    bySevice.set(slo.definition.service, list);
+    byService.set(slo.definition.service, list);
   }
   const tiers = new Map<number, ServiceRow[]>();
   for (const service of [...services.items].sort((a, b) => a.name.localeCompare(b.name))) {
     const list = tiers.get(service.tier) ?? [];
-    list.push({ service, slos: bySevice.get(service.name) ?? [] });
+    const slos = byService.get(service.name) ?? [];
+    list.push({ service, slos, health: serviceHealth(slos) });
     tiers.set(service.tier, list);
   }
   return new Map([...tiers.entries()].sort(([a], [b]) => a - b));
@@ -84,8 +88,7 @@ function TierTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ service, slos }) => {
-            const health = serviceHealth(slos);
+          {rows.map(({ service, slos, health }) => {
             return (
               <tr key={service.name} data-service-row={service.name}>
                 <th scope="row">
@@ -135,8 +138,8 @@ export function OverviewPage() {
     const tiers: Array<[number, ServiceRow[]]> = [];
     for (const [tier, rows] of services.data) {
       total += rows.length;
-      const kept = rows.filter(({ service, slos }) => {
-        if (problemsOnly && !['bad', 'warn'].includes(serviceHealth(slos).tone)) return false;
+      const kept = rows.filter(({ service, health }) => {
+        if (problemsOnly && !['bad', 'warn'].includes(health.tone)) return false;
         if (words === '') return true;
         return [service.name, service.displayName ?? '', service.team].some((text) =>
           text.toLowerCase().includes(words),
@@ -226,18 +229,7 @@ export function OverviewPage() {
           <h2 id="checkpoint">Latest signed checkpoint</h2>
           <ErrorNotice error={checkpoint.error} what="read the ledger" />
           {checkpoint.data !== undefined && (
-            <dl class="facts">
-              <dt>Entries</dt>
-              <dd class="number">{checkpoint.data.size}</dd>
-              <dt>Root hash</dt>
-              <dd>
-                <code class="hash">{checkpoint.data.root}</code>
-              </dd>
-              <dt>Signed</dt>
-              <dd>{formatTime(checkpoint.data.signedAt, session.timeZone, true)}</dd>
-              <dt>Origin</dt>
-              <dd>{checkpoint.data.origin}</dd>
-            </dl>
+            <CheckpointFacts checkpoint={checkpoint.data} timeZone={session.timeZone} />
           )}
           <p>
             <a href="#/ledger">Verify an entry against it</a>
